@@ -1,0 +1,265 @@
+import { backend } from "../backend/registry.js";
+import { AccumulateGrad, checkSaved, edgeOf, Node, setGradEnabled } from "../ops/graph.js";
+import { add } from "../ops/elementwise.js";
+import { cast } from "../ops/cast.js";
+import { noGrad } from "../ops/graph.js";
+import { ones, zeros } from "../tensor/creation.js";
+import { fmtShape, shapesEqual } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+
+// The backward engine: one walk over the graph in reverse creation order (a node's
+// inputs are always older than the node), with dependency counts so that each node runs
+// once, after every gradient flowing into it has been summed — PyTorch's design.
+
+export interface BackwardOptions {
+  /** Keep the graph's saved tensors so that backward can run through it again. */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order gradients. */
+  createGraph?: boolean;
+}
+
+/** A max-heap of nodes by creation order. */
+class NodeHeap {
+  private items: Node[] = [];
+  get size(): number { return this.items.length; }
+  push(n: Node): void {
+    const a = this.items;
+    a.push(n);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p].seq >= a[i].seq) break;
+      [a[p], a[i]] = [a[i], a[p]];
+      i = p;
+    }
+  }
+  pop(): Node {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < a.length && a[l].seq > a[m].seq) m = l;
+        if (r < a.length && a[r].seq > a[m].seq) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i], a[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+interface Capture { node: Node; nr: number; slot: number; }
+
+function detachedCopy(g: Tensor): Tensor {
+  return Tensor.fromArray(backend().copy(g, g.dtype), g.shape, g.dtype);
+}
+
+function accumulate(v: Tensor, g: Tensor, createGraph: boolean): void {
+  if (!createGraph && g.requiresGrad) g = g.detach();
+  if (v._grad === null) {
+    v._grad = createGraph ? g : detachedCopy(g);
+  } else if (createGraph || v._grad.requiresGrad) {
+    v._grad = add(v._grad, g);
+  } else {
+    const sum = noGrad(() => add(v._grad!, g));
+    backend().assign(v._grad, sum);
+    v._grad.storage.version++;
+  }
+}
+
+function zerosFor(shape: readonly number[], dtype: Tensor["dtype"]): Tensor {
+  return zeros(shape, { dtype });
+}
+
+/**
+ * Runs backward from `roots` (with their gradients). With `captures`, returns the
+ * gradients reaching those edges instead of accumulating into leaves (autograd.grad).
+ */
+export function execute(roots: [Node, number][], rootGrads: Tensor[], opts: BackwardOptions, captures: Capture[] | null, nSlots = 0): (Tensor | null)[] {
+  const retain = opts.retainGraph ?? opts.createGraph ?? false;
+  const createGraph = opts.createGraph ?? false;
+
+  // Dependencies: how many edges from reachable nodes point at each node.
+  const deps = new Map<Node, number>();
+  const seen = new Set<Node>();
+  const stack: Node[] = [];
+  for (const [n] of roots) if (!seen.has(n)) { seen.add(n); stack.push(n); }
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const nx of n.next) {
+      if (!nx) continue;
+      deps.set(nx, (deps.get(nx) ?? 0) + 1);
+      if (!seen.has(nx)) { seen.add(nx); stack.push(nx); }
+    }
+  }
+
+  // With captures, only nodes on a path to a captured edge need to run.
+  let needed: Set<Node> | null = null;
+  if (captures) {
+    const targets = new Set(captures.map((c) => c.node));
+    needed = new Set<Node>();
+    const order = [...seen].sort((a, b) => a.seq - b.seq); // inputs before consumers
+    for (const n of order) {
+      if (n.next.some((nx) => nx !== null && (targets.has(nx) || needed!.has(nx)))) needed.add(n);
+    }
+  }
+
+  const buffers = new Map<Node, (Tensor | null)[]>();
+  const addGrad = (n: Node, nr: number, g: Tensor) => {
+    let buf = buffers.get(n);
+    if (!buf) { buf = new Array(n.outShapes.length).fill(null); buffers.set(n, buf); }
+    buf[nr] = buf[nr] === null ? g : add(buf[nr]!, g);
+  };
+  roots.forEach(([n, nr], i) => addGrad(n, nr, rootGrads[i]));
+
+  const results: (Tensor | null)[] = new Array(nSlots).fill(null);
+  const heap = new NodeHeap();
+  for (const n of seen) if (!deps.has(n) && roots.some(([r]) => r === n)) heap.push(n);
+  const queued = new Set<Node>();
+
+  const prevMode = setGradEnabled(createGraph);
+  try {
+    while (heap.size > 0) {
+      const node = heap.pop();
+      if (queued.has(node)) continue;
+      queued.add(node);
+      const grads = buffers.get(node) ?? null;
+      buffers.delete(node);
+
+      if (grads) {
+        if (node.preHooks) {
+          node.preHooks.forEach((hooks, i) => {
+            for (const h of hooks) {
+              if (grads[i] === null) continue;
+              const r = h(grads[i]!);
+              if (r instanceof Tensor) grads[i] = r;
+            }
+          });
+        }
+        if (node.retained) {
+          node.retained.forEach((t, i) => {
+            if (t && grads[i]) t._grad = createGraph ? grads[i] : detachedCopy(grads[i]!);
+          });
+        }
+        if (captures) {
+          for (const c of captures) if (c.node === node && grads[c.nr]) results[c.slot] = results[c.slot] ? add(results[c.slot]!, grads[c.nr]!) : grads[c.nr];
+        }
+      }
+
+      let inputGrads: (Tensor | null)[] | null = null;
+      if (node instanceof AccumulateGrad) {
+        if (!captures && grads && grads[0]) accumulate(node.variable, grads[0], createGraph);
+      } else if (grads && (!needed || needed.has(node))) {
+        if (node.released || !node.backwardFn) {
+          throw new Error(
+            `backward: trying to backward through the graph a second time (through ${node.name}), or to directly access saved tensors after they have already been freed. ` +
+              `Saved intermediate values of the graph are freed when you call backward() or autograd.grad(). Specify { retainGraph: true } if you need to backward through the graph a second time.`,
+          );
+        }
+        checkSaved(node);
+        const full = grads.map((g, i) => g ?? zerosFor(node.outShapes[i], node.outDtypes[i]));
+        inputGrads = node.backwardFn(full);
+        if (inputGrads.length !== node.next.length) {
+          throw new Error(`backward: ${node.name} returned ${inputGrads.length} gradients for ${node.next.length} inputs`);
+        }
+        if (!retain) node.release();
+      }
+
+      for (let i = 0; i < node.next.length; i++) {
+        const nx = node.next[i];
+        if (!nx) continue;
+        const g = inputGrads ? inputGrads[i] : null;
+        if (g) {
+          const nr = node.nextNr[i];
+          const wantShape = nx.outShapes[nr];
+          if (!shapesEqual(g.shape, wantShape)) {
+            throw new Error(`backward: ${node.name} produced a gradient of shape ${fmtShape(g.shape)} for an input of shape ${fmtShape(wantShape)}`);
+          }
+          addGrad(nx, nr, g.dtype === nx.outDtypes[nr] ? g : cast(g, nx.outDtypes[nr]));
+        }
+        const d = deps.get(nx)! - 1;
+        deps.set(nx, d);
+        if (d === 0) heap.push(nx);
+      }
+    }
+  } finally {
+    setGradEnabled(prevMode);
+  }
+  return results;
+}
+
+function asList<T>(x: T | readonly T[]): T[] {
+  return Array.isArray(x) ? [...(x as T[])] : [x as T];
+}
+
+function rootGrad(t: Tensor, g: Tensor | null | undefined, op: string, i: number): Tensor {
+  if (g === null || g === undefined) {
+    if (t.numel() !== 1) {
+      throw new Error(`${op}: grad can be implicitly created only for scalar outputs; output ${i} has shape ${fmtShape(t.shape)}. Pass a gradient of that shape, e.g. ${op === "backward" ? "y.backward(gl.onesLike(y))" : "{ gradOutputs: [gl.onesLike(y)] }"}`);
+    }
+    return ones(t.shape, { dtype: t.dtype });
+  }
+  if (!(g instanceof Tensor)) throw new TypeError(`${op}: gradient ${i} must be a Tensor`);
+  if (!shapesEqual(g.shape, t.shape)) {
+    throw new RangeError(`${op}: mismatch in shape: gradient ${i} has shape ${fmtShape(g.shape)} but output ${i} has shape ${fmtShape(t.shape)}`);
+  }
+  return g;
+}
+
+function rootEdge(t: Tensor, op: string, i: number): [Node, number] {
+  const [node, nr] = edgeOf(t);
+  if (!node) {
+    throw new Error(`${op}: element ${i} of tensors does not require grad and does not have a gradFn (shape ${fmtShape(t.shape)}). Did you create it under noGrad, or forget requiresGrad: true on a leaf?`);
+  }
+  return [node, nr];
+}
+
+/**
+ * Computes the gradient of `tensors` with respect to graph leaves, accumulating into their `.grad`.
+ * @example const x = gl.tensor([2.0], { requiresGrad: true }); x.mul(x).sum().backward(); x.grad // [4]
+ */
+export function backward(tensors: Tensor | readonly Tensor[], grads?: Tensor | null | readonly (Tensor | null)[], opts: BackwardOptions = {}): void {
+  const ts = asList(tensors);
+  const gs = grads === undefined || grads === null ? [] : asList(grads as Tensor | Tensor[]);
+  const roots = ts.map((t, i) => rootEdge(t, "backward", i));
+  const rg = ts.map((t, i) => rootGrad(t, gs[i], "backward", i));
+  execute(roots, rg, opts, null);
+}
+
+export interface GradOptions extends BackwardOptions {
+  /** Gradients of the outputs (default: 1 for scalar outputs). */
+  gradOutputs?: Tensor | readonly (Tensor | null)[];
+  /** Return null for inputs the outputs do not depend on, instead of raising. */
+  allowUnused?: boolean;
+}
+
+/**
+ * Gradients of `outputs` with respect to `inputs`, returned instead of accumulated.
+ * @example const [dx] = gl.autograd.grad(x.pow(3).sum(), [x], { createGraph: true });
+ */
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], opts: GradOptions = {}): (Tensor | null)[] {
+  const outs = asList(outputs);
+  const ins = asList(inputs);
+  const gos = opts.gradOutputs === undefined ? [] : asList(opts.gradOutputs as Tensor | Tensor[]);
+  const roots = outs.map((t, i) => rootEdge(t, "grad", i));
+  const rg = outs.map((t, i) => rootGrad(t, gos[i], "grad", i));
+  const captures: Capture[] = ins.map((t, slot) => {
+    if (!(t instanceof Tensor)) throw new TypeError(`grad: input ${slot} is not a Tensor`);
+    if (!t.requiresGrad) throw new Error(`grad: input ${slot} (shape ${fmtShape(t.shape)}) does not require grad`);
+    const [node, nr] = edgeOf(t);
+    return { node: node!, nr, slot };
+  });
+  const res = execute(roots, rg, opts, captures, ins.length);
+  if (!opts.allowUnused) {
+    res.forEach((r, i) => {
+      if (r === null) throw new Error(`grad: input ${i} (shape ${fmtShape(ins[i].shape)}) appears to not have been used in the graph. Set { allowUnused: true } if this is the desired behavior.`);
+    });
+  }
+  return res;
+}

@@ -1,0 +1,12 @@
+import type { Backend } from "../kernels.js";
+import { assign, binary, copy, unary, where } from "./elementwise.js";
+import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.js";
+import { matmul } from "./matmul.js";
+import { argReduce, reduce, scan } from "./reduce.js";
+
+/** The pure-TypeScript backend: runs everywhere (Node, browsers, workers); the reference. */
+export const jsBackend: Backend = {
+  name: "js",
+  unary, binary, where, reduce, argReduce, scan, copy, assign, matmul,
+  indexSelect, indexAdd, gather, scatterAdd,
+};

@@ -1,0 +1,28 @@
+/**
+ * gradlab: tensors with broadcasting and views, reverse-mode autograd, and a learning lab,
+ * with PyTorch's model of computing.
+ *
+ * @example
+ * import * as gl from "gradlab";
+ * const x = gl.tensor([1, 2, 3], { dtype: "float32", requiresGrad: true });
+ * x.mul(x).sum().backward();
+ * x.grad?.toArray(); // [2, 4, 6]
+ */
+import * as autograd from "./autograd/index.js";
+
+export { Tensor } from "./tensor/tensor.js";
+export type { NestedArray, GradFn } from "./tensor/tensor.js";
+export type { DType, TypedArray } from "./tensor/dtype.js";
+export { promoteTypes } from "./tensor/dtype.js";
+export type { Shape } from "./tensor/shape.js";
+export {
+  tensor, zeros, ones, full, eye, arange, linspace, rand, randn, randint, randperm,
+  zerosLike, onesLike, fullLike, randLike, randnLike, empty, scalarTensor,
+} from "./tensor/creation.js";
+export type { TensorOptions, RandomOptions, TensorData } from "./tensor/creation.js";
+export { Generator, manualSeed, defaultGenerator } from "./tensor/random.js";
+export * from "./ops/index.js";
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./ops/graph.js";
+export { setBackend, getBackend, listBackends, registerBackend } from "./backend/registry.js";
+export type { Backend } from "./backend/kernels.js";
+export { autograd };
