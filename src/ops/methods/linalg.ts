@@ -1,0 +1,6 @@
+import type { MethodTable } from "./install.js";
+
+// Tensor methods of the linalg ops: augment the Tensor interface here and fill the table.
+// declare module "../../tensor/tensor.js" { interface Tensor { ... } }
+
+export const linalgMethods: MethodTable = {};
