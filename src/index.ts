@@ -9,6 +9,7 @@
  * x.grad?.toArray(); // [2, 4, 6]
  */
 import * as autograd from "./autograd/index.js";
+import * as data from "./data/index.js";
 import * as io from "./io/index.js";
 import * as linalg from "./ops/linalg/index.js";
 
@@ -27,4 +28,4 @@ export * from "./ops/index.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./ops/graph.js";
 export { setBackend, getBackend, listBackends, registerBackend } from "./backend/registry.js";
 export type { Backend } from "./backend/kernels.js";
-export { autograd, io, linalg };
+export { autograd, data, io, linalg };
