@@ -1,4 +1,5 @@
 import * as datasets from "./datasets/index.js";
+import * as transforms from "./transforms.js";
 
 export { Dataset, TensorDataset, Subset, ConcatDataset } from "./dataset.js";
 export { DataLoader } from "./dataloader.js";
@@ -8,4 +9,4 @@ export type { Sampler, RandomSamplerOptions } from "./sampler.js";
 export { SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler } from "./sampler.js";
 export { randomSplit, kFold, timeSeriesSplit, groupSplit, trainTestSplit } from "./splits.js";
 export type { Fold } from "./splits.js";
-export { datasets };
+export { datasets, transforms };

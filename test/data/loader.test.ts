@@ -123,3 +123,27 @@ describe("datasets", () => {
     expect(c.X.shape).toEqual([40, 6]);
   });
 });
+
+describe("image transforms", () => {
+  const img = gl.arange(2 * 3 * 3).float().reshape(2, 3, 3); // [C=2, H=3, W=3]
+
+  it("normalize per channel", () => {
+    const y = data.transforms.normalize([1, 10], [2, 4])(img);
+    expect(y.toArray()).toEqual([[[-0.5, 0, 0.5], [1, 1.5, 2], [2.5, 3, 3.5]], [[-0.25, 0, 0.25], [0.5, 0.75, 1], [1.25, 1.5, 1.75]]]);
+  });
+
+  it("flip mirrors columns; randomCrop with padding keeps size and pads with zeros", () => {
+    expect(data.transforms.horizontalFlip(img).toArray()).toEqual([[[2, 1, 0], [5, 4, 3], [8, 7, 6]], [[11, 10, 9], [14, 13, 12], [17, 16, 15]]]);
+    const g = new gl.Generator(0);
+    const crops = Array.from({ length: 40 }, () => data.transforms.randomCrop(3, 1, g)(img));
+    expect(crops.every((c) => c.shape.join() === "2,3,3")).toBe(true);
+    // some crop is shifted so that a zero-padded border shows up, none contains foreign values
+    expect(crops.some((c) => c.toArray().toString() !== img.toArray().toString())).toBe(true);
+    for (const c of crops) for (const v of c.dataSync()) expect(v === 0 || (v >= 0 && v < 18)).toBe(true);
+  });
+
+  it("tta averages predictions over views", () => {
+    const out = data.transforms.tta((b) => b.sum([1, 2]), img, [data.transforms.horizontalFlip]);
+    expect(out.toArray()).toEqual(img.sum([1, 2]).toArray());
+  });
+});
