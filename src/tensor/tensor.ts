@@ -148,6 +148,20 @@ export class Tensor implements View {
     return t;
   }
 
+  /**
+   * Points this tensor at another tensor's data (PyTorch's `p.data = t`): same object,
+   * new storage, shape and dtype. Used by `Module.to(dtype)` so optimizers holding the
+   * parameter keep working. Gradient history is not touched.
+   */
+  setData_(t: Tensor): this {
+    const self = this as unknown as { storage: Storage; shape: Shape; strides: Strides; offset: number };
+    self.storage = t.storage;
+    self.shape = t.shape;
+    self.strides = t.strides;
+    self.offset = t.offset;
+    return this;
+  }
+
   /** Detaches this tensor from the graph in place (it becomes a leaf). */
   detach_(): this {
     this._gradFn = null;

@@ -1,0 +1,9 @@
+import * as init from "./init.js";
+
+export { Module } from "./module.js";
+export type { StateDict, ForwardHook, ForwardPreHook, RemovableHandle } from "./module.js";
+export { Parameter } from "./parameter.js";
+export { Linear } from "./modules/linear.js";
+export { Sequential, ModuleList, Identity, Flatten } from "./modules/container.js";
+export { ReLU, GELU, Sigmoid, Tanh, SiLU, LeakyReLU, Softplus } from "./modules/activation.js";
+export { init };
