@@ -1,3 +1,4 @@
+import * as functional from "./functional/index.js";
 import * as init from "./init.js";
 
 export { Module } from "./module.js";
@@ -6,4 +7,7 @@ export { Parameter } from "./parameter.js";
 export { Linear } from "./modules/linear.js";
 export { Sequential, ModuleList, Identity, Flatten } from "./modules/container.js";
 export { ReLU, GELU, Sigmoid, Tanh, SiLU, LeakyReLU, Softplus } from "./modules/activation.js";
-export { init };
+export { functional, init };
+// [nn modules: normalization, dropout, embedding, losses]
+// [nn modules: conv and pooling]
+// [nn modules: attention, transformer, rnn]
