@@ -25,14 +25,23 @@ function canCast(from: DType, to: DType): boolean {
 function source(self: Tensor, op: string, others: readonly TensorLike[]): Tensor {
   const recording = isGradEnabled() && (self.requiresGrad || others.some((o) => o instanceof Tensor && o.requiresGrad));
   if (!recording) return self;
-  if (self.isLeaf && self._requiresGrad) {
-    throw new Error(`${op}: a leaf tensor that requires grad (shape ${fmtShape(self.shape)}) is being used in an in-place operation. Wrap the update in gl.noGrad(() => ...) as optimizers do, or use the out-of-place op.`);
-  }
-  if (self._base !== null) {
-    throw new Error(`${op}: in-place modification of a view (shape ${fmtShape(self.shape)}) while recording gradients is not supported: the base tensor's history cannot be rewritten. Use out-of-place ops (gl.where, gl.cat, indexPut on a clone) or clone() the view first.`);
-  }
+  guardInplace(self, op, "the out-of-place op", "out-of-place ops (gl.where, gl.cat, gl.indexPutOutOfPlace)");
   // Compute from a copy so the saved inputs of the new node are not the tensor we overwrite.
   return clone(self);
+}
+
+/**
+ * The two in-place writes autograd refuses while recording: into a leaf that requires
+ * grad, and into a view (its base's history cannot be rewritten). `instead` names the
+ * alternatives in the messages.
+ */
+export function guardInplace(self: Tensor, op: string, insteadOfLeaf: string, insteadOfView: string): void {
+  if (self.isLeaf && self._requiresGrad) {
+    throw new Error(`${op}: a leaf tensor that requires grad (shape ${fmtShape(self.shape)}) is being used in an in-place operation. Wrap the update in gl.noGrad(() => ...) as optimizers do, or use ${insteadOfLeaf}.`);
+  }
+  if (self._base !== null) {
+    throw new Error(`${op}: in-place modification of a view (shape ${fmtShape(self.shape)}) while recording gradients is not supported: the base tensor's history cannot be rewritten. Use ${insteadOfView}, or clone() the view first.`);
+  }
 }
 
 /** Writes `result` into `self` (broadcasting to self's shape) and rebases self's history. */

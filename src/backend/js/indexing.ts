@@ -5,31 +5,57 @@ import { contiguousStrides, numel } from "../../tensor/shape.js";
 import type { View } from "../kernels.js";
 import { RowIter } from "./layout.js";
 
-function readIndex(index: View): Int32Array {
+// Indexing kernels. Index values are checked here, where they are read anyway, so a bad
+// index is an error rather than a silent read past the end of the storage.
+
+function outOfBounds(op: string, i: number, axis: number, size: number): RangeError {
+  return new RangeError(`${op}: index ${i} is out of bounds for dim ${axis} with size ${size}`);
+}
+
+/** The values of an int32 index view, contiguous, each checked against [0, size). */
+function readIndex(index: View, size: number, axis: number, op: string): Int32Array {
   const n = numel(index.shape);
   const out = new Int32Array(n);
   const it = new RowIter(index.shape, [index.strides], [index.offset]);
   const s = it.innerStrides[0];
+  const d = index.data;
   for (let r = 0, o = 0; r < it.rows; r++) {
-    for (let j = 0, i = it.offs[0]; j < it.inner; j++, i += s) out[o++] = index.data[i];
+    for (let j = 0, i = it.offs[0]; j < it.inner; j++, i += s) {
+      const v = d[i];
+      if (v < 0 || v >= size) throw outOfBounds(op, v, axis, size);
+      out[o++] = v;
+    }
     it.next();
   }
   return out;
 }
 
 export function indexSelect(x: View, axis: number, index: View, outDtype: DType): TypedArray {
-  const idx = readIndex(index);
+  const idx = readIndex(index, x.shape[axis], axis, "indexSelect");
   const outShape = x.shape.slice();
   outShape[axis] = idx.length;
   const out = allocate(outDtype, numel(outShape));
+  if (out.length === 0) return out;
   const oStrides = contiguousStrides(outShape);
-  // Iterate output positions with the axis fixed, one slice per selected index.
-  const sub = outShape.slice(); sub[axis] = 1;
+  const sub = outShape.slice();
+  sub[axis] = 1;
+  // One iterator over the slice at a fixed index: a full pass of its rows brings its
+  // offsets back to the start, so it is reused for every selected index.
+  const it = new RowIter(sub, [x.strides, oStrides], [0, 0]);
+  const [sx, so] = it.innerStrides;
+  const xd = x.data, sa = x.strides[axis], oa = oStrides[axis];
+  if (it.rows === 1) {
+    // One row per index (e.g. rows of a matrix, or single elements): no iterator steps.
+    const inner = it.inner, ox = x.offset + it.offs[0], oo = it.offs[1];
+    for (let j = 0; j < idx.length; j++) {
+      for (let t = 0, ix = ox + idx[j] * sa, io = oo + j * oa; t < inner; t++, ix += sx, io += so) out[io] = xd[ix];
+    }
+    return out;
+  }
   for (let j = 0; j < idx.length; j++) {
-    const it = new RowIter(sub, [x.strides, oStrides], [x.offset + idx[j] * x.strides[axis], j * oStrides[axis]]);
-    const [sx, so] = it.innerStrides;
+    const bx = x.offset + idx[j] * sa, bo = j * oa;
     for (let r = 0; r < it.rows; r++) {
-      for (let t = 0, ix = it.offs[0], io = it.offs[1]; t < it.inner; t++, ix += sx, io += so) out[io] = x.data[ix];
+      for (let t = 0, ix = bx + it.offs[0], io = bo + it.offs[1]; t < it.inner; t++, ix += sx, io += so) out[io] = xd[ix];
       it.next();
     }
   }
@@ -37,74 +63,75 @@ export function indexSelect(x: View, axis: number, index: View, outDtype: DType)
 }
 
 export function indexAdd(outShape: Shape, axis: number, index: View, src: View, outDtype: DType): TypedArray {
-  const idx = readIndex(index);
+  const idx = readIndex(index, outShape[axis], axis, "indexAdd");
   const out = allocate(outDtype, numel(outShape));
+  if (numel(src.shape) === 0) return out;
   const oStrides = contiguousStrides(outShape);
-  const sub = src.shape.slice(); sub[axis] = 1;
+  const sub = src.shape.slice();
+  sub[axis] = 1;
+  // Reused across indices, as in indexSelect.
+  const it = new RowIter(sub, [src.strides, oStrides], [0, 0]);
+  const [ss, so] = it.innerStrides;
+  const sd = src.data, sa = src.strides[axis], oa = oStrides[axis];
+  if (it.rows === 1) {
+    const inner = it.inner, os = src.offset + it.offs[0], oo = it.offs[1];
+    for (let j = 0; j < idx.length; j++) {
+      for (let t = 0, is = os + j * sa, io = oo + idx[j] * oa; t < inner; t++, is += ss, io += so) out[io] += sd[is];
+    }
+    return out;
+  }
   for (let j = 0; j < idx.length; j++) {
-    const it = new RowIter(sub, [src.strides, oStrides], [src.offset + j * src.strides[axis], idx[j] * oStrides[axis]]);
-    const [ss, so] = it.innerStrides;
+    const bs = src.offset + j * sa, bo = idx[j] * oa;
     for (let r = 0; r < it.rows; r++) {
-      for (let t = 0, is = it.offs[0], io = it.offs[1]; t < it.inner; t++, is += ss, io += so) out[io] += src.data[is];
+      for (let t = 0, is = bs + it.offs[0], io = bo + it.offs[1]; t < it.inner; t++, is += ss, io += so) out[io] += sd[is];
       it.next();
     }
   }
   return out;
 }
 
-/** Walks every element of `index` with its multi-index, calling back with (flat index position, source offset along other dims). */
-function forEachIndexed(index: View, axis: number, strides: readonly number[], cb: (pos: number, otherOff: number, i: number) => void): void {
-  const shape = index.shape;
-  const nd = shape.length;
-  const n = numel(shape);
-  const ctr = new Array<number>(nd).fill(0);
-  const iStr = index.strides;
-  for (let pos = 0; pos < n; pos++) {
-    let io = index.offset, off = 0;
-    for (let d = 0; d < nd; d++) {
-      io += ctr[d] * iStr[d];
-      if (d !== axis) off += ctr[d] * strides[d];
-    }
-    cb(pos, off, index.data[io]);
-    for (let d = nd - 1; d >= 0; d--) {
-      if (++ctr[d] < shape[d]) break;
-      ctr[d] = 0;
-    }
-  }
-}
-
 export function gather(x: View, axis: number, index: View, outDtype: DType): TypedArray {
-  const out = allocate(outDtype, numel(index.shape));
+  const n = numel(index.shape);
+  const out = allocate(outDtype, n);
+  if (n === 0) return out;
   const size = x.shape[axis];
-  forEachIndexed(index, axis, x.strides, (pos, off, i) => {
-    if (i < 0 || i >= size) throw new RangeError(`gather: index ${i} is out of bounds for dim ${axis} with size ${size}`);
-    out[pos] = x.data[x.offset + off + i * x.strides[axis]];
-  });
+  // Walk index's shape; x is read at the same position with the axis coordinate replaced
+  // by the index value, so its stride along the axis is zeroed for the walk.
+  const xs = x.strides.slice();
+  const sa = xs[axis];
+  xs[axis] = 0;
+  const it = new RowIter(index.shape, [index.strides, xs, contiguousStrides(index.shape)], [index.offset, x.offset, 0]);
+  const [si, sx, so] = it.innerStrides;
+  const id = index.data, xd = x.data;
+  for (let r = 0; r < it.rows; r++) {
+    for (let t = 0, ii = it.offs[0], ix = it.offs[1], io = it.offs[2]; t < it.inner; t++, ii += si, ix += sx, io += so) {
+      const i = id[ii];
+      if (i < 0 || i >= size) throw outOfBounds("gather", i, axis, size);
+      out[io] = xd[ix + i * sa];
+    }
+    it.next();
+  }
   return out;
 }
 
 export function scatterAdd(outShape: Shape, axis: number, index: View, src: View, outDtype: DType): TypedArray {
   const out = allocate(outDtype, numel(outShape));
-  const oStrides = contiguousStrides(outShape);
+  if (numel(index.shape) === 0) return out;
   const size = outShape[axis];
-  const srcStrides = src.strides;
-  const nd = index.shape.length;
-  const ctr = new Array<number>(nd).fill(0);
-  const n = numel(index.shape);
-  for (let pos = 0; pos < n; pos++) {
-    let io = index.offset, so = src.offset, oo = 0;
-    for (let d = 0; d < nd; d++) {
-      io += ctr[d] * index.strides[d];
-      so += ctr[d] * srcStrides[d];
-      if (d !== axis) oo += ctr[d] * oStrides[d];
+  const os = contiguousStrides(outShape);
+  const oa = os[axis];
+  os[axis] = 0;
+  // Walk index's shape (src may be larger: only the part index covers is read).
+  const it = new RowIter(index.shape, [index.strides, src.strides, os], [index.offset, src.offset, 0]);
+  const [si, ss, so] = it.innerStrides;
+  const id = index.data, sd = src.data;
+  for (let r = 0; r < it.rows; r++) {
+    for (let t = 0, ii = it.offs[0], is = it.offs[1], io = it.offs[2]; t < it.inner; t++, ii += si, is += ss, io += so) {
+      const i = id[ii];
+      if (i < 0 || i >= size) throw outOfBounds("scatterAdd", i, axis, size);
+      out[io + i * oa] += sd[is];
     }
-    const i = index.data[io];
-    if (i < 0 || i >= size) throw new RangeError(`scatterAdd: index ${i} is out of bounds for dim ${axis} with size ${size}`);
-    out[oo + i * oStrides[axis]] += src.data[so];
-    for (let d = nd - 1; d >= 0; d--) {
-      if (++ctr[d] < index.shape[d]) break;
-      ctr[d] = 0;
-    }
+    it.next();
   }
   return out;
 }
