@@ -13,6 +13,7 @@ import * as data from "./data/index.js";
 import * as io from "./io/index.js";
 import * as linalg from "./ops/linalg/index.js";
 import * as nn from "./nn/index.js";
+import * as optim from "./optim/index.js";
 
 export { Tensor } from "./tensor/tensor.js";
 export type { NestedArray, GradFn } from "./tensor/tensor.js";
@@ -29,4 +30,4 @@ export * from "./ops/index.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./ops/graph.js";
 export { setBackend, getBackend, listBackends, registerBackend } from "./backend/registry.js";
 export type { Backend } from "./backend/kernels.js";
-export { autograd, data, io, linalg, nn };
+export { autograd, data, io, linalg, nn, optim };
