@@ -101,12 +101,13 @@ export function execute(roots: [Node, number][], rootGrads: Tensor[], opts: Back
 
   // With captures, only nodes on a path to a captured edge need to run.
   let needed: Set<Node> | null = null;
+  let targets: Set<Node> | null = null;
   if (captures) {
-    const targets = new Set(captures.map((c) => c.node));
+    const t = (targets = new Set(captures.map((c) => c.node)));
     needed = new Set<Node>();
     const order = [...seen].sort((a, b) => a.seq - b.seq); // inputs before consumers
     for (const n of order) {
-      if (n.next.some((nx) => nx !== null && (targets.has(nx) || needed!.has(nx)))) needed.add(n);
+      if (n.next.some((nx) => nx !== null && (t.has(nx) || needed!.has(nx)))) needed.add(n);
     }
   }
 
@@ -132,7 +133,8 @@ export function execute(roots: [Node, number][], rootGrads: Tensor[], opts: Back
       const grads = buffers.get(node) ?? null;
       buffers.delete(node);
 
-      if (grads) {
+      // Under autograd.grad, nodes on no path to an input fire no hooks (PyTorch's exec_info).
+      if (grads && (!needed || needed.has(node) || targets!.has(node))) {
         if (node.preHooks) {
           node.preHooks.forEach((hooks, i) => {
             for (const h of hooks) {
@@ -144,7 +146,8 @@ export function execute(roots: [Node, number][], rootGrads: Tensor[], opts: Back
         }
         if (node.retained) {
           node.retained.forEach((t, i) => {
-            if (t && grads[i]) t._grad = createGraph ? grads[i] : detachedCopy(grads[i]!);
+            // Accumulates across backward calls, like a leaf's .grad (as PyTorch does).
+            if (t && grads[i]) accumulate(t, grads[i]!, createGraph);
           });
         }
         if (captures) {

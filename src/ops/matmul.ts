@@ -15,7 +15,13 @@ function matmulNd(a: Tensor, b: Tensor, op: string): Tensor {
   if (k !== k2) {
     throw new RangeError(`${op}: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${k} != ${k2})`);
   }
-  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), op);
+  let batch: number[];
+  try {
+    batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), op);
+  } catch {
+    // Name the full operand shapes, not just their batch parts.
+    throw new RangeError(`${op}: the batch dimensions of shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be broadcast together (${fmtShape(a.shape.slice(0, -2))} vs ${fmtShape(b.shape.slice(0, -2))})`);
+  }
   const dt = promoteTypes(a.dtype, b.dtype);
   if (dt === "bool") throw new TypeError(`${op}: not supported for bool tensors`);
   const av = { data: a.data, offset: a.offset, shape: [...batch, m, k], strides: broadcastStrides(a.shape, a.strides, [...batch, m, k]) };
