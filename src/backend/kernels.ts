@@ -1,5 +1,6 @@
 import type { DType, TypedArray } from "../tensor/dtype.js";
 import type { Shape, Strides } from "../tensor/shape.js";
+import type { ConvKernels } from "./conv_kernels.js";
 
 /**
  * A strided window onto a typed array: what every kernel reads. A Tensor satisfies it.
@@ -40,12 +41,62 @@ export interface MatmulArgs {
   readonly k: number;
 }
 
+/** An LU factorisation with partial pivoting of `batch` n x n matrices (LAPACK getrf layout). */
+export interface LuFactors {
+  readonly batch: number;
+  readonly n: number;
+  /** [batch, n, n]: U on and above the diagonal, L's multipliers below it (L's unit diagonal implied). */
+  readonly lu: Float64Array;
+  /** [batch, n]: at step i, row i was swapped with row pivots[i] (0-based, >= i). */
+  readonly pivots: Int32Array;
+  /** One per matrix: 0, or k + 1 when the k-th pivot is exactly zero (the matrix is singular). */
+  readonly info: Int32Array;
+}
+
+/** Which factors a QR decomposition returns (torch.linalg.qr's `mode`). */
+export type QrMode = "reduced" | "complete" | "r";
+
+/**
+ * Dense linear algebra on batches of matrices, computed in float64. Inputs are views of
+ * shape [...batch, rows, cols] with any strides (batch dims may be broadcast, stride 0)
+ * and any floating dtype; every output is a new contiguous Float64Array, batch-major.
+ */
+export interface LinalgKernels {
+  /** LU with partial pivoting of [..., n, n]. Singular matrices are reported in `info`, never thrown. */
+  lu(a: View): LuFactors;
+  /** Solves A X = B from A's factors; b is [..., n, k] with the factors' batch. Output [batch, n, k]. */
+  luSolve(f: LuFactors, b: View): Float64Array;
+  /** Determinants of [..., n, n] (from LU). Output [batch]. */
+  det(a: View): Float64Array;
+  /** Solves A X = B for triangular A [..., n, n] (only its `upper` or lower triangle is read); b is [..., n, k]. */
+  triangularSolve(a: View, b: View, upper: boolean, unitriangular: boolean): Float64Array;
+  /**
+   * Householder QR of [..., m, n] with LAPACK's sign convention (R's diagonal is -sign of
+   * the pivot column's leading entry). With k = min(m, n): reduced gives Q [m, k] and
+   * R [k, n]; complete Q [m, m] and R [m, n]; "r" only R [k, n] (q is empty).
+   */
+  qr(a: View, mode: QrMode): { q: Float64Array; r: Float64Array };
+  /**
+   * SVD of [..., m, n] by one-sided Jacobi: S [k] descending; U [m, m or k] and Vh [n or k, n]
+   * (fullMatrices), each left singular vector's largest-magnitude entry made positive.
+   * Without computeUV, u and vh are empty. A matrix with non-finite entries gives NaNs.
+   */
+  svd(a: View, fullMatrices: boolean, computeUV: boolean): { u: Float64Array; s: Float64Array; vh: Float64Array };
+  /**
+   * Symmetric eigendecomposition of [..., n, n] (reading the `upper` or lower triangle) by
+   * cyclic Jacobi: eigenvalues [n] ascending, eigenvectors as columns of [n, n], each with
+   * its largest-magnitude entry positive (empty without computeVectors). A matrix with
+   * non-finite entries gives NaNs.
+   */
+  eigh(a: View, upper: boolean, computeVectors: boolean): { values: Float64Array; vectors: Float64Array };
+}
+
 /**
  * The fixed set of kernels a backend implements. Every op in `src/ops` is written
  * against this interface only; a backend knows nothing above it. Outputs are always new
  * contiguous (row-major) typed arrays of `outDtype`, which the caller wraps in a tensor.
  */
-export interface Backend {
+export interface Backend extends ConvKernels {
   readonly name: string;
 
   /** out[i] = f(x[i]) over x's shape. */
@@ -74,4 +125,6 @@ export interface Backend {
   gather(x: View, axis: number, index: View, outDtype: DType): TypedArray;
   /** torch.scatter_add on zeros(outShape): out[index[i][j]][j] += src[i][j] (for axis 0). */
   scatterAdd(outShape: Shape, axis: number, index: View, src: View, outDtype: DType): TypedArray;
+  /** Matrix factorisations and solvers (float64 inside), for gl.linalg. */
+  readonly linalg: LinalgKernels;
 }

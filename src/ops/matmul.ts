@@ -2,6 +2,7 @@ import { backend } from "../backend/registry.js";
 import { promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { cast } from "./cast.js";
 import { mul } from "./elementwise.js";
 import { attach, needsGrad } from "./graph.js";
 import { checkTensor } from "./operand.js";
@@ -24,6 +25,9 @@ function matmulNd(a: Tensor, b: Tensor, op: string): Tensor {
   }
   const dt = promoteTypes(a.dtype, b.dtype);
   if (dt === "bool") throw new TypeError(`${op}: not supported for bool tensors`);
+  // Backends multiply operands of one dtype: cast first (differentiably) when they differ.
+  if (a.dtype !== dt) a = cast(a, dt);
+  if (b.dtype !== dt) b = cast(b, dt);
   const av = { data: a.data, offset: a.offset, shape: [...batch, m, k], strides: broadcastStrides(a.shape, a.strides, [...batch, m, k]) };
   const bv = { data: b.data, offset: b.offset, shape: [...batch, k, n], strides: broadcastStrides(b.shape, b.strides, [...batch, k, n]) };
   const out = Tensor.fromArray(backend().matmul(av, bv, { batch, m, n, k }, dt), [...batch, m, n], dt);

@@ -1,6 +1,7 @@
 import type { Backend } from "../kernels.js";
 import { assign, binary, copy, unary, where } from "./elementwise.js";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.js";
+import { linalg } from "./linalg.js";
 import { matmul } from "./matmul.js";
 import { argReduce, reduce, scan } from "./reduce.js";
 
@@ -9,4 +10,5 @@ export const jsBackend: Backend = {
   name: "js",
   unary, binary, where, reduce, argReduce, scan, copy, assign, matmul,
   indexSelect, indexAdd, gather, scatterAdd,
+  linalg,
 };
