@@ -4,7 +4,7 @@ import type { Shape } from "../../tensor/shape.js";
 import { numel } from "../../tensor/shape.js";
 import type { BinaryOp, UnaryOp, View } from "../kernels.js";
 import { RowIter } from "./layout.js";
-import { erf, roundHalfEven, sigmoid } from "./math.js";
+import { cPow, erf, pyFloorDiv, pyMod, roundHalfEven, sigmoid } from "./math.js";
 
 type Arr = TypedArray;
 
@@ -20,8 +20,12 @@ function unaryRow(op: UnaryOp, x: Arr, ix: number, sx: number, o: Arr, io: numbe
     case "sqrt": for (let j = io; j < end; j++, ix += sx) o[j] = Math.sqrt(x[ix]); return;
     case "rsqrt": for (let j = io; j < end; j++, ix += sx) o[j] = 1 / Math.sqrt(x[ix]); return;
     case "abs": for (let j = io; j < end; j++, ix += sx) o[j] = Math.abs(x[ix]); return;
-    case "sign": for (let j = io; j < end; j++, ix += sx) { const v = x[ix]; o[j] = v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : v; } return;
-    case "square": for (let j = io; j < end; j++, ix += sx) { const v = x[ix]; o[j] = v * v; } return;
+    case "sign": for (let j = io; j < end; j++, ix += sx) { const v = x[ix]; o[j] = v > 0 ? 1 : v < 0 ? -1 : 0; } return; // torch: sign(NaN) = 0
+    case "square":
+      // int32 products wrap like C's; through float64 they would lose their low bits.
+      if (o instanceof Int32Array) for (let j = io; j < end; j++, ix += sx) { const v = x[ix]; o[j] = Math.imul(v, v); }
+      else for (let j = io; j < end; j++, ix += sx) { const v = x[ix]; o[j] = v * v; }
+      return;
     case "sin": for (let j = io; j < end; j++, ix += sx) o[j] = Math.sin(x[ix]); return;
     case "cos": for (let j = io; j < end; j++, ix += sx) o[j] = Math.cos(x[ix]); return;
     case "tan": for (let j = io; j < end; j++, ix += sx) o[j] = Math.tan(x[ix]); return;
@@ -37,7 +41,7 @@ function unaryRow(op: UnaryOp, x: Arr, ix: number, sx: number, o: Arr, io: numbe
     case "trunc": for (let j = io; j < end; j++, ix += sx) o[j] = Math.trunc(x[ix]); return;
     case "reciprocal": for (let j = io; j < end; j++, ix += sx) o[j] = 1 / x[ix]; return;
     case "erf": for (let j = io; j < end; j++, ix += sx) o[j] = erf(x[ix]); return;
-    case "logicalNot": for (let j = io; j < end; j++, ix += sx) o[j] = x[ix] ? 0 : 1; return;
+    case "logicalNot": for (let j = io; j < end; j++, ix += sx) o[j] = x[ix] !== 0 ? 0 : 1; return; // NaN is true, as in C
     case "isnan": for (let j = io; j < end; j++, ix += sx) o[j] = x[ix] !== x[ix] ? 1 : 0; return;
   }
 }
@@ -47,24 +51,27 @@ function binaryRow(op: BinaryOp, a: Arr, ia: number, sa: number, b: Arr, ib: num
   switch (op) {
     case "add": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] + b[ib]; return;
     case "sub": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] - b[ib]; return;
-    case "mul": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] * b[ib]; return;
+    case "mul":
+      if (o instanceof Int32Array) for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = Math.imul(a[ia], b[ib]);
+      else for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] * b[ib];
+      return;
     case "div": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] / b[ib]; return;
-    case "pow": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = Math.pow(a[ia], b[ib]); return;
+    case "pow": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = cPow(a[ia], b[ib]); return;
     case "maximum": for (let j = io; j < end; j++, ia += sa, ib += sb) { const x = a[ia], y = b[ib]; o[j] = x > y || x !== x ? x : y; } return;
     case "minimum": for (let j = io; j < end; j++, ia += sa, ib += sb) { const x = a[ia], y = b[ib]; o[j] = x < y || x !== x ? x : y; } return;
     case "atan2": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = Math.atan2(a[ia], b[ib]); return;
     case "fmod": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] % b[ib]; return;
-    case "remainder": for (let j = io; j < end; j++, ia += sa, ib += sb) { const x = a[ia], y = b[ib]; o[j] = x - Math.floor(x / y) * y; } return;
-    case "floorDivide": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = Math.floor(a[ia] / b[ib]); return;
+    case "remainder": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = pyMod(a[ia], b[ib]); return;
+    case "floorDivide": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = pyFloorDiv(a[ia], b[ib]); return;
     case "eq": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] === b[ib] ? 1 : 0; return;
     case "ne": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] !== b[ib] ? 1 : 0; return;
     case "lt": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] < b[ib] ? 1 : 0; return;
     case "le": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] <= b[ib] ? 1 : 0; return;
     case "gt": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] > b[ib] ? 1 : 0; return;
     case "ge": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] >= b[ib] ? 1 : 0; return;
-    case "logicalAnd": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] && b[ib] ? 1 : 0; return;
-    case "logicalOr": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] || b[ib] ? 1 : 0; return;
-    case "logicalXor": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = !a[ia] !== !b[ib] ? 1 : 0; return;
+    case "logicalAnd": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] !== 0 && b[ib] !== 0 ? 1 : 0; return;
+    case "logicalOr": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] !== 0 || b[ib] !== 0 ? 1 : 0; return;
+    case "logicalXor": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = (a[ia] !== 0) !== (b[ib] !== 0) ? 1 : 0; return;
   }
 }
 
@@ -129,7 +136,7 @@ export function copy(x: View, outDtype: DType): TypedArray {
   if (isDense(x, x.shape)) {
     const src = x.data;
     if (outDtype === "bool" && !(src instanceof Uint8Array)) {
-      for (let j = 0; j < n; j++) out[j] = src[x.offset + j] ? 1 : 0;
+      for (let j = 0; j < n; j++) out[j] = src[x.offset + j] !== 0 ? 1 : 0;
     } else if (src.constructor === out.constructor) {
       out.set(src.subarray(x.offset, x.offset + n) as never);
     } else {
@@ -143,7 +150,7 @@ export function copy(x: View, outDtype: DType): TypedArray {
   const toBool = outDtype === "bool";
   for (let r = 0, o = 0; r < it.rows; r++) {
     let ix = it.offs[0];
-    if (toBool) for (let j = 0; j < it.inner; j++, o++, ix += s) out[o] = src[ix] ? 1 : 0;
+    if (toBool) for (let j = 0; j < it.inner; j++, o++, ix += s) out[o] = src[ix] !== 0 ? 1 : 0;
     else for (let j = 0; j < it.inner; j++, o++, ix += s) out[o] = src[ix];
     it.next();
   }
@@ -157,7 +164,7 @@ export function assign(dst: View, src: View): void {
   const toBool = d instanceof Uint8Array && !(s instanceof Uint8Array);
   for (let r = 0; r < it.rows; r++) {
     let id = it.offs[0], is = it.offs[1];
-    if (toBool) for (let j = 0; j < it.inner; j++, id += sd, is += ss) d[id] = s[is] ? 1 : 0;
+    if (toBool) for (let j = 0; j < it.inner; j++, id += sd, is += ss) d[id] = s[is] !== 0 ? 1 : 0;
     else for (let j = 0; j < it.inner; j++, id += sd, is += ss) d[id] = s[is];
     it.next();
   }

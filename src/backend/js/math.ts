@@ -55,3 +55,28 @@ export function sigmoid(x: number): number {
   const e = Math.exp(x);
   return e / (1 + e);
 }
+
+/** C's pow: pow(1, y) and pow(-1, +-inf) are 1 even for NaN/inf y (Math.pow gives NaN). */
+export function cPow(x: number, y: number): number {
+  if (x === 1) return 1;
+  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
+  return Math.pow(x, y);
+}
+
+/** Python's (and torch's) modulo: fmod, then moved by b when the signs differ. */
+export function pyMod(a: number, b: number): number {
+  const r = a % b;
+  return r !== 0 && r < 0 !== b < 0 ? r + b : r;
+}
+
+/** Python's floor division, computed from fmod so that e.g. 1 // 0.1 is 9 (as torch gives). */
+export function pyFloorDiv(a: number, b: number): number {
+  if (b === 0) return a / b;
+  const mod = a % b;
+  let div = (a - mod) / b;
+  if (mod !== 0 && b < 0 !== mod < 0) div -= 1;
+  if (div === 0) return 0 * (a / b); // keeps the sign of the true quotient
+  let fl = Math.floor(div);
+  if (div - fl > 0.5) fl += 1;
+  return fl;
+}
