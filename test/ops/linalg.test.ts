@@ -460,3 +460,11 @@ describe("Tensor methods", () => {
     close(gl.ones([3, 2], f64).pinverse(), [[1 / 6, 1 / 6, 1 / 6], [1 / 6, 1 / 6, 1 / 6]]);
   });
 });
+
+describe("Tensor.norm('nuc')", () => {
+  it("is the sum of singular values over the last two dims", () => {
+    // torch.tensor([[3., 0.], [4., 5.]]).norm(p="nuc") = 6.708203932499369 + ... : singular values sqrt(45) and sqrt(5)
+    const A = gl.tensor([[3, 0], [4, 5]], { dtype: "float64" });
+    expect(A.norm("nuc").item()).toBeCloseTo(Math.sqrt(45) + Math.sqrt(5), 12);
+  });
+});

@@ -2,6 +2,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import type { DimArg, NormOrder, ValuesIndices, VarOptions } from "../reduce.js";
 import * as R from "../reduce.js";
 import type { MethodTable } from "./install.js";
+import { matrixNorm } from "../linalg/norm.js";
 
 // Tensor methods of the reductions (sum and mean sit with the core methods).
 
@@ -26,7 +27,8 @@ declare module "../../tensor/tensor.js" {
     /** Lower median of all elements (0-d), or `{ values, indices }` along `dim`. */
     median(): Tensor;
     median(dim: number, keepdim?: boolean): ValuesIndices;
-    norm(p?: NormOrder, dim?: DimArg, keepdim?: boolean): Tensor;
+    /** torch.Tensor.norm: a vector p-norm over `dim` (all elements by default); "nuc" is the nuclear norm over two dims (the last two by default). */
+    norm(p?: NormOrder | "nuc", dim?: DimArg, keepdim?: boolean): Tensor;
     cumsum(dim: number): Tensor;
     cumprod(dim: number): Tensor;
     softmax(dim: number): Tensor;
@@ -50,7 +52,10 @@ export const reduceMethods: MethodTable = {
   var(dim?: DimArg, opts?: VarOptions) { return R.variance(this, dim, opts); },
   std(dim?: DimArg, opts?: VarOptions) { return R.std(this, dim, opts); },
   median(dim?: number | null, keepdim?: boolean) { return (R.median as Median)(this, dim, keepdim); },
-  norm(p?: NormOrder, dim?: DimArg, keepdim?: boolean) { return R.norm(this, p, dim, keepdim); },
+  norm(p?: NormOrder | "nuc", dim?: DimArg, keepdim?: boolean) {
+    if (p === "nuc") return matrixNorm(this, "nuc", dim === undefined || dim === null ? [-2, -1] : typeof dim === "number" ? [dim] : dim, keepdim);
+    return R.norm(this, p, dim, keepdim);
+  },
   cumsum(dim: number) { return R.cumsum(this, dim); },
   cumprod(dim: number) { return R.cumprod(this, dim); },
   softmax(dim: number) { return R.softmax(this, dim); },
