@@ -97,3 +97,19 @@ describe("nn.Module", () => {
     expect(wwt.sub(eye).abs().sum().item() / 400).toBeLessThan(1e-6);
   });
 });
+
+describe("activation modules", () => {
+  it("LeakyReLU's gradient at 0 is the negative slope (as PyTorch)", () => {
+    const x = gl.tensor([0, -2, 3], { dtype: "float64", requiresGrad: true });
+    new nn.LeakyReLU(0.1).forward(x).sum().backward();
+    expect(x.grad!.toArray()).toEqual([0.1, 0.1, 1]); // torch.nn.LeakyReLU(0.1) at [0, -2, 3]
+  });
+
+  it("Softmax and LogSoftmax modules: rows sum to 1 and exp(logSoftmax) = softmax", () => {
+    const x = gl.randn([2, 5], { dtype: "float64" });
+    const p = new nn.Softmax(-1).forward(x);
+    expect(p.sum(-1).sub(1).abs().max().item()).toBeLessThan(1e-12);
+    expect(new nn.LogSoftmax(1).forward(x).exp().sub(p).abs().max().item()).toBeLessThan(1e-12);
+    expect(String(new nn.Softmax(1))).toBe("Softmax(dim=1)");
+  });
+});
