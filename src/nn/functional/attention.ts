@@ -1,0 +1,111 @@
+import { add, le, mul, where } from "../../ops/elementwise.js";
+import { matmul } from "../../ops/matmul.js";
+import { checkTensor } from "../../ops/operand.js";
+import { softmax } from "../../ops/reduce.js";
+import { transpose, unsqueeze } from "../../ops/shape.js";
+import { cast } from "../../ops/cast.js";
+import { arange, scalarTensor } from "../../tensor/creation.js";
+import type { DType } from "../../tensor/dtype.js";
+import { isFloating } from "../../tensor/dtype.js";
+import { broadcastShapes, fmtShape } from "../../tensor/shape.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { dropout } from "./misc.js";
+
+// Scaled dot-product attention, and the pieces MultiheadAttention shares with it: mask
+// conversion (bool or additive float) and the softmax(q k^T * scale + mask) v core.
+
+export interface ScaledDotProductAttentionOptions {
+  /**
+   * Bool mask (true = the key takes part, as in PyTorch 2's SDPA) or a float mask added to
+   * the scores; broadcast to [..., L, S].
+   */
+  attnMask?: Tensor | null;
+  /** Each query attends only to keys at positions <= its own (top-left aligned [L, S] lower triangle). */
+  isCausal?: boolean;
+  /** Dropout probability on the attention weights (applied whenever > 0, as in PyTorch). */
+  dropoutP?: number;
+  /** Score scale (default 1 / sqrt(E), E the query's last dim). */
+  scale?: number;
+}
+
+/** Bool [L, S], true where key j may be seen by query i (j <= i). */
+function causalMask(l: number, s: number): Tensor {
+  return le(unsqueeze(arange(0, s, 1, { dtype: "int32" }), 0), unsqueeze(arange(0, l, 1, { dtype: "int32" }), 1));
+}
+
+/**
+ * A mask as an additive float tensor of `dtype`: bool masks become 0 / -inf, where `trueMeans`
+ * says whether true marks a position that takes part ("keep", SDPA) or one that is masked
+ * out ("mask", MultiheadAttention's attnMask and keyPaddingMask); float masks are added as they are.
+ */
+export function additiveMask(mask: Tensor, dtype: DType, trueMeans: "keep" | "mask", op: string, what: string): Tensor {
+  checkTensor(mask, op, what);
+  if (mask.dtype === "bool") {
+    const zero = scalarTensor(0, dtype), ninf = scalarTensor(-Infinity, dtype);
+    return trueMeans === "keep" ? where(mask, zero, ninf) : where(mask, ninf, zero);
+  }
+  if (!isFloating(mask.dtype)) throw new TypeError(`${op}: ${what} must be a bool or floating point tensor, got dtype ${mask.dtype}`);
+  return mask.dtype === dtype ? mask : cast(mask, dtype);
+}
+
+/** Whether `from` broadcasts to exactly `to` (right-aligned dims equal or 1). */
+function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
+  if (from.length > to.length) return false;
+  return from.every((d, i) => d === 1 || d === to[to.length - from.length + i]);
+}
+
+/**
+ * softmax(q k^T * scale + mask) v over the last two dims, with dropout on the weights.
+ * Returns the weights too (after dropout, as PyTorch's MultiheadAttention returns them).
+ */
+export function attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, scale: number, dropoutP: number): { output: Tensor; weights: Tensor } {
+  // Scaling q before the product is what PyTorch's attention does; it keeps float32 results closest.
+  let scores = matmul(mul(q, scale), transpose(k, -2, -1));
+  if (mask) scores = add(scores, mask);
+  let weights = softmax(scores, -1);
+  if (dropoutP > 0) weights = dropout(weights, { p: dropoutP, training: true });
+  return { output: matmul(weights, v), weights };
+}
+
+/**
+ * Attention of queries q [..., L, E] over keys k [..., S, E] and values v [..., S, Ev]:
+ * softmax(q k^T / sqrt(E) + mask) v, with PyTorch 2's semantics (a bool `attnMask` marks the
+ * keys that take part; a float one is added; leading dims broadcast). A query whose keys are
+ * all masked gets NaN, as in PyTorch.
+ * @example
+ * const q = gl.randn([2, 4, 5, 8]), k = gl.randn([2, 4, 6, 8]), v = gl.randn([2, 4, 6, 3]);
+ * F.scaledDotProductAttention(q, k, v, { isCausal: true }).shape // [2, 4, 5, 3]
+ */
+export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: ScaledDotProductAttentionOptions = {}): Tensor {
+  const op = "scaledDotProductAttention";
+  checkTensor(q, op, "query"); checkTensor(k, op, "key"); checkTensor(v, op, "value");
+  for (const [t, n] of [[q, "query"], [k, "key"], [v, "value"]] as const) {
+    if (t.ndim < 2) throw new RangeError(`${op}: ${n} must have at least 2 dims ([..., seq, features]), got shape ${fmtShape(t.shape)}`);
+    if (!isFloating(t.dtype)) throw new TypeError(`${op}: ${n} must be a floating point tensor, got dtype ${t.dtype}`);
+  }
+  if (q.dtype !== k.dtype || q.dtype !== v.dtype) {
+    throw new TypeError(`${op}: query, key and value must have the same dtype, got ${q.dtype}, ${k.dtype} and ${v.dtype}`);
+  }
+  const e = q.shape[q.ndim - 1], l = q.shape[q.ndim - 2], s = k.shape[k.ndim - 2];
+  if (k.shape[k.ndim - 1] !== e) {
+    throw new RangeError(`${op}: query of shape ${fmtShape(q.shape)} and key of shape ${fmtShape(k.shape)} must have the same last dim (${e} != ${k.shape[k.ndim - 1]})`);
+  }
+  if (v.shape[v.ndim - 2] !== s) {
+    throw new RangeError(`${op}: key of shape ${fmtShape(k.shape)} and value of shape ${fmtShape(v.shape)} must have the same sequence length (dim -2: ${s} != ${v.shape[v.ndim - 2]})`);
+  }
+  const p = opts.dropoutP ?? 0;
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`${op}: dropoutP must be in [0, 1], got ${p}`);
+  if (opts.isCausal && opts.attnMask) throw new TypeError(`${op}: pass either attnMask or isCausal, not both`);
+  let mask: Tensor | null = null;
+  if (opts.attnMask) {
+    mask = additiveMask(opts.attnMask, q.dtype, "keep", op, "attnMask");
+    const scores = [...broadcastShapes(q.shape.slice(0, -2), k.shape.slice(0, -2), op), l, s];
+    if (!broadcastsTo(mask.shape, scores)) {
+      throw new RangeError(`${op}: attnMask of shape ${fmtShape(mask.shape)} cannot be broadcast to the attention scores' shape ${fmtShape(scores)}`);
+    }
+  } else if (opts.isCausal) {
+    mask = additiveMask(causalMask(l, s), q.dtype, "keep", op, "attnMask");
+  }
+  const scale = opts.scale ?? 1 / Math.sqrt(e);
+  return attend(q, k, v, mask, scale, p).output;
+}
