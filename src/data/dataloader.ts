@@ -35,7 +35,9 @@ export class DataLoader<T = unknown> implements Iterable<Collated> {
   readonly batchSize: number;
   readonly generator: Generator;
   private readonly batches: Iterable<number[]> & { length?: number };
-  private readonly collate: ((examples: T[]) => Collated) | null;
+  // `any[]`, not `T[]`: keeps DataLoader<T> assignable to DataLoader<unknown> (parameters are contravariant).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private readonly collate: ((examples: any[]) => Collated) | null;
 
   constructor(readonly dataset: Dataset<T>, opts: DataLoaderOptions<T> = {}) {
     const batchSize = opts.batchSize ?? 1;
