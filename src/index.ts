@@ -14,6 +14,7 @@ import * as io from "./io/index.js";
 import * as linalg from "./ops/linalg/index.js";
 import * as nn from "./nn/index.js";
 import * as optim from "./optim/index.js";
+import * as train from "./train/index.js";
 
 export { Tensor } from "./tensor/tensor.js";
 export type { NestedArray, GradFn } from "./tensor/tensor.js";
@@ -30,4 +31,4 @@ export * from "./ops/index.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./ops/graph.js";
 export { setBackend, getBackend, listBackends, registerBackend } from "./backend/registry.js";
 export type { Backend } from "./backend/kernels.js";
-export { autograd, data, io, linalg, nn, optim };
+export { autograd, data, io, linalg, nn, optim, train };
