@@ -113,7 +113,7 @@ describe("datasets", () => {
   it("make* generators have the requested shapes and are seeded", () => {
     const a = data.datasets.makeRegression({ nSamples: 50, nFeatures: 3, nInformative: 2, seed: 1 });
     expect(a.X.shape).toEqual([50, 3]);
-    expect(a.coef.toArray()[2]).toBe(0);
+    expect((a.coef.toArray() as number[])[2]).toBe(0);
     expect(data.datasets.makeRegression({ nSamples: 50, nFeatures: 3, seed: 1 }).X.toArray()).toEqual(a.X.toArray());
     const b = data.datasets.makeBlobs({ nSamples: 30, centers: 3, seed: 0 });
     expect(b.y.toArray()).toEqual(Array.from({ length: 30 }, (_, i) => i % 3));

@@ -1,4 +1,5 @@
 import type { Backend } from "../kernels.js";
+import { convKernels } from "./conv.js";
 import { assign, binary, copy, unary, where } from "./elementwise.js";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.js";
 import { linalg } from "./linalg.js";
@@ -11,4 +12,5 @@ export const jsBackend: Backend = {
   unary, binary, where, reduce, argReduce, scan, copy, assign, matmul,
   indexSelect, indexAdd, gather, scatterAdd,
   linalg,
+  ...convKernels,
 };
