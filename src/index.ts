@@ -15,6 +15,7 @@ import * as linalg from "./ops/linalg/index.js";
 import * as ml from "./ml/index.js";
 import * as nn from "./nn/index.js";
 import * as optim from "./optim/index.js";
+import * as stats from "./stats/index.js";
 import * as train from "./train/index.js";
 
 export { Tensor } from "./tensor/tensor.js";
@@ -32,4 +33,4 @@ export * from "./ops/index.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./ops/graph.js";
 export { setBackend, getBackend, listBackends, registerBackend } from "./backend/registry.js";
 export type { Backend } from "./backend/kernels.js";
-export { autograd, data, io, linalg, ml, nn, optim, train };
+export { autograd, data, io, linalg, ml, nn, optim, stats, train };
