@@ -14,6 +14,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import * as gl from "../src/index.js";
 import * as ml from "../src/ml/index.js";
+import * as stats from "../src/stats/index.js";
 
 const load0 = loadavg()[0];
 const argv = process.argv.slice(2);
@@ -51,6 +52,13 @@ const svmTest = moons(1_000, 10, 3);
 const dg = gl.data.datasets.digits();
 const digits = { X: dg.X.toArray() as number[][], y: Array.from(dg.y.dataSync()) };
 const gmm = blobs(5_000, 4, 5, 4);
+/** A 10,000 x 20 regression problem with known coefficients and noise. */
+const ols = (() => {
+  const g = new gl.Generator(5);
+  const X = Array.from({ length: 10_000 }, () => Array.from({ length: 20 }, () => g.normal()));
+  const y = X.map((r) => 1 + r.reduce((s, v, j) => s + (j + 1) * 0.1 * v, 0) + g.normal());
+  return { X, y };
+})();
 
 interface Task {
   name: string;
@@ -60,6 +68,12 @@ interface Task {
 }
 
 const tasks: Task[] = [
+  {
+    name: "OLS with standard errors, 10,000 x 20 (statsmodels)",
+    data: "ols",
+    gradlab: () => stats.ols(ols.y, ols.X).rsquared,
+    sklearn: "sm.OLS(y, sm.add_constant(X)).fit().rsquared",
+  },
   {
     name: "KMeans k=8, 10,000 x 8, given init (1 run)",
     data: "km",
@@ -136,7 +150,7 @@ function median(xs: number[]): number {
 // scikit-learn runs task by task, each right before gradlab's, so both see similar machine load.
 const dir = mkdtempSync(join(tmpdir(), "gradlab-bench-ml-"));
 const dataFile = join(dir, "data.json");
-writeFileSync(dataFile, JSON.stringify({ km, svm, svmTest, digits, gmm }));
+writeFileSync(dataFile, JSON.stringify({ km, svm, svmTest, digits, gmm, ols }));
 const py = `
 import json, sys, time, statistics, warnings
 import numpy as np
@@ -158,6 +172,8 @@ if task["data"] == "svm": X, y, Xt, yt = np.array(D["svm"]["X"]), np.array(D["sv
 if task["data"] in ("digits", "digitsScaled"): X, y = np.array(D["digits"]["X"], dtype=float), np.array(D["digits"]["y"])
 if task["data"] == "digitsScaled": X = StandardScaler().fit_transform(X)
 if task["data"] == "gmm": X = np.array(D["gmm"]["X"])
+if task["data"] == "ols": X, y = np.array(D["ols"]["X"]), np.array(D["ols"]["y"])
+import statsmodels.api as sm
 times = []
 for r in range(repeats):
     t0 = time.perf_counter(); v = eval(task["sklearn"]); times.append(time.perf_counter() - t0)
