@@ -171,57 +171,61 @@ function triangularSolve(a: View, b: View, upper: boolean, unitriangular: boolea
 /**
  * Householder QR (geqr2) of the m x n matrix at `o`, in place: R on and above the
  * diagonal, each reflector's vector (implicit leading 1) below it, its scale in `tau`.
+ * The work runs on a column-major copy so every inner loop is a contiguous pass down a
+ * column (a tall-skinny [10000, 8] matrix would otherwise loop over rows of 8).
  */
-function householder(a: Float64Array, o: number, m: number, n: number, tau: Float64Array, w: Float64Array): void {
+function householder(a: Float64Array, o: number, m: number, n: number, tau: Float64Array, _w: Float64Array): void {
   const k = Math.min(m, n);
+  const c = new Float64Array(m * n); // column-major: element (i, j) at j * m + i
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) c[j * m + i] = a[o + i * n + j];
   for (let j = 0; j < k; j++) {
-    const alpha = a[o + j * n + j];
+    const cj = j * m;
+    const alpha = c[cj + j];
     let scale = 0;
-    for (let i = j + 1; i < m; i++) scale = Math.max(scale, Math.abs(a[o + i * n + j]));
+    for (let i = j + 1; i < m; i++) { const v = Math.abs(c[cj + i]); if (v > scale) scale = v; }
     if (scale === 0) { tau[j] = 0; continue; } // already zero below the diagonal: H = I (dlarfg)
     let ss = 0;
-    for (let i = j + 1; i < m; i++) { const v = a[o + i * n + j] / scale; ss += v * v; }
+    for (let i = j + 1; i < m; i++) { const v = c[cj + i] / scale; ss += v * v; }
     const xnorm = scale * Math.sqrt(ss);
     const beta = (alpha >= 0 ? -1 : 1) * Math.hypot(alpha, xnorm);
-    tau[j] = (beta - alpha) / beta;
+    const tj = (beta - alpha) / beta;
+    tau[j] = tj;
     const inv = 1 / (alpha - beta);
-    for (let i = j + 1; i < m; i++) a[o + i * n + j] *= inv;
-    a[o + j * n + j] = beta;
-    // Apply H = I - tau v v^T to the trailing columns, row by row (contiguous).
-    const rj = o + j * n;
-    for (let c = j + 1; c < n; c++) w[c] = a[rj + c];
-    for (let i = j + 1; i < m; i++) {
-      const ri = o + i * n, vi = a[ri + j];
-      if (vi !== 0) for (let c = j + 1; c < n; c++) w[c] += vi * a[ri + c];
-    }
-    const tj = tau[j];
-    for (let c = j + 1; c < n; c++) a[rj + c] -= tj * w[c];
-    for (let i = j + 1; i < m; i++) {
-      const ri = o + i * n, f = tj * a[ri + j];
-      if (f !== 0) for (let c = j + 1; c < n; c++) a[ri + c] -= f * w[c];
+    for (let i = j + 1; i < m; i++) c[cj + i] *= inv;
+    c[cj + j] = beta;
+    // Apply H = I - tau v v^T (v = [1, c[cj+j+1..]]) to each trailing column.
+    for (let col = j + 1; col < n; col++) {
+      const cc = col * m;
+      let d = c[cc + j];
+      for (let i = j + 1; i < m; i++) d += c[cj + i] * c[cc + i];
+      d *= tj;
+      c[cc + j] -= d;
+      for (let i = j + 1; i < m; i++) c[cc + i] -= d * c[cj + i];
     }
   }
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) a[o + i * n + j] = c[j * m + i];
 }
 
-/** Forms the first `qc` columns of Q = H_0 ... H_{k-1} (org2r) into q (m x qc) at `qo`. */
-function formQ(a: Float64Array, o: number, m: number, n: number, tau: Float64Array, q: Float64Array, qo: number, qc: number, w: Float64Array): void {
+/** Forms the first `qc` columns of Q = H_0 ... H_{k-1} (org2r) into q (m x qc, row-major) at `qo`. */
+function formQ(a: Float64Array, o: number, m: number, n: number, tau: Float64Array, q: Float64Array, qo: number, qc: number, _w: Float64Array): void {
   const k = Math.min(m, n);
-  for (let i = 0; i < Math.min(m, qc); i++) q[qo + i * qc + i] = 1;
+  const Q = new Float64Array(m * qc); // column-major
+  const v = new Float64Array(m);
+  for (let i = 0; i < Math.min(m, qc); i++) Q[i * m + i] = 1;
   for (let j = k - 1; j >= 0; j--) {
     const tj = tau[j];
     if (tj === 0) continue;
-    const rj = qo + j * qc;
-    for (let c = j; c < qc; c++) w[c] = q[rj + c];
-    for (let i = j + 1; i < m; i++) {
-      const vi = a[o + i * n + j], ri = qo + i * qc;
-      if (vi !== 0) for (let c = j; c < qc; c++) w[c] += vi * q[ri + c];
-    }
-    for (let c = j; c < qc; c++) q[rj + c] -= tj * w[c];
-    for (let i = j + 1; i < m; i++) {
-      const f = tj * a[o + i * n + j], ri = qo + i * qc;
-      if (f !== 0) for (let c = j; c < qc; c++) q[ri + c] -= f * w[c];
+    for (let i = j + 1; i < m; i++) v[i] = a[o + i * n + j];
+    for (let col = j; col < qc; col++) {
+      const cc = col * m;
+      let d = Q[cc + j];
+      for (let i = j + 1; i < m; i++) d += v[i] * Q[cc + i];
+      d *= tj;
+      Q[cc + j] -= d;
+      for (let i = j + 1; i < m; i++) Q[cc + i] -= d * v[i];
     }
   }
+  for (let i = 0; i < m; i++) for (let col = 0; col < qc; col++) q[qo + i * qc + col] = Q[col * m + i];
 }
 
 function qr(a: View, mode: QrMode): { q: Float64Array; r: Float64Array } {
