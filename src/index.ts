@@ -11,6 +11,7 @@
 import * as autograd from "./autograd/index.js";
 import * as data from "./data/index.js";
 import * as io from "./io/index.js";
+import * as lab from "./lab/index.js";
 import * as linalg from "./ops/linalg/index.js";
 import * as ml from "./ml/index.js";
 import * as nn from "./nn/index.js";
@@ -33,4 +34,4 @@ export * from "./ops/index.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./ops/graph.js";
 export { setBackend, getBackend, listBackends, registerBackend } from "./backend/registry.js";
 export type { Backend } from "./backend/kernels.js";
-export { autograd, data, io, linalg, ml, nn, optim, stats, train };
+export { autograd, data, io, lab, linalg, ml, nn, optim, stats, train };
