@@ -18,6 +18,7 @@ import * as nn from "./nn/index.js";
 import * as optim from "./optim/index.js";
 import * as stats from "./stats/index.js";
 import * as train from "./train/index.js";
+import * as viz from "./viz/index.js";
 
 export { Tensor } from "./tensor/tensor.js";
 export type { NestedArray, GradFn } from "./tensor/tensor.js";
@@ -34,4 +35,4 @@ export * from "./ops/index.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./ops/graph.js";
 export { setBackend, getBackend, listBackends, registerBackend } from "./backend/registry.js";
 export type { Backend } from "./backend/kernels.js";
-export { autograd, data, io, lab, linalg, ml, nn, optim, stats, train };
+export { autograd, data, io, lab, linalg, ml, nn, optim, stats, train, viz };
