@@ -33,6 +33,6 @@ export type { TensorOptions, RandomOptions, TensorData } from "./tensor/creation
 export { Generator, manualSeed, defaultGenerator } from "./tensor/random.js";
 export * from "./ops/index.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./ops/graph.js";
-export { setBackend, getBackend, listBackends, registerBackend } from "./backend/registry.js";
+export { setBackend, getBackend, listBackends, registerBackend, setNumThreads, getNumThreads } from "./backend/registry.js";
 export type { Backend } from "./backend/kernels.js";
 export { autograd, data, io, lab, linalg, ml, nn, optim, stats, train, viz };

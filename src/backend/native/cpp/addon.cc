@@ -1,0 +1,443 @@
+// The N-API binding: decodes the arguments of each kernel call and runs the kernel on the
+// typed arrays' own memory (no copies). Shapes, strides and offsets do not travel as JS
+// arrays: the TypeScript side writes them into one Float64Array registered once with
+// setMeta(), so a call costs a few typed-array lookups and no property reads.
+#include <napi.h>
+
+#include <mutex>
+#include <string>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include "common.h"
+#include "elementwise.h"
+#include "gemm.h"
+#include "indexing.h"
+#include "parallel.h"
+#include "reduce.h"
+
+namespace gl {
+namespace {
+
+/** A typed-array argument: its memory, length in elements and dtype. */
+struct Array {
+  void* data = nullptr;
+  i64 length = 0;
+  DType dtype = DType::F32;
+};
+
+bool get_array(napi_env env, napi_value value, Array* out) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok) return false;
+  switch (type) {
+    case napi_float32_array: out->dtype = DType::F32; break;
+    case napi_float64_array: out->dtype = DType::F64; break;
+    case napi_int32_array: out->dtype = DType::I32; break;
+    case napi_uint8_array: out->dtype = DType::Bool; break;
+    default: return false;
+  }
+  out->data = data;
+  out->length = static_cast<i64>(length);
+  return true;
+}
+
+/** Reads view records from the metadata array, in the order ../backend.ts writes them. */
+class MetaReader {
+ public:
+  MetaReader(const double* meta, size_t length) : m_(meta), len_(length) {}
+
+  /** [nd, shape...]: a shape shared by elementwise operands. */
+  bool shape(View* v) {
+    if (!has(1)) return false;
+    const double nd = m_[pos_++];
+    if (!(nd >= 0 && nd <= kMaxDims) || !has(static_cast<size_t>(nd))) return false;
+    v->nd = static_cast<int>(nd);
+    for (int d = 0; d < v->nd; d++) v->shape[d] = static_cast<i64>(m_[pos_++]);
+    return true;
+  }
+  /** [offset, strides...] for a view whose shape was read already. */
+  bool operand(View* v, const Array& a) {
+    if (!has(1 + v->nd)) return false;
+    v->data = a.data;
+    v->dtype = a.dtype;
+    v->offset = static_cast<i64>(m_[pos_++]);
+    for (int d = 0; d < v->nd; d++) v->strides[d] = static_cast<i64>(m_[pos_++]);
+    return true;
+  }
+  /** [nd, offset, shape..., strides...]: a complete view. */
+  bool view(View* v, const Array& a) {
+    if (!has(2)) return false;
+    const double nd = m_[pos_++];
+    if (!(nd >= 0 && nd <= kMaxDims) || !has(1 + 2 * static_cast<size_t>(nd))) return false;
+    v->nd = static_cast<int>(nd);
+    v->data = a.data;
+    v->dtype = a.dtype;
+    v->offset = static_cast<i64>(m_[pos_++]);
+    for (int d = 0; d < v->nd; d++) v->shape[d] = static_cast<i64>(m_[pos_++]);
+    for (int d = 0; d < v->nd; d++) v->strides[d] = static_cast<i64>(m_[pos_++]);
+    return true;
+  }
+  /** One integer. */
+  bool integer(i64* out) {
+    if (!has(1)) return false;
+    *out = static_cast<i64>(m_[pos_++]);
+    return true;
+  }
+
+ private:
+  bool has(size_t n) const { return m_ != nullptr && pos_ + n <= len_; }
+  const double* m_;
+  size_t len_;
+  size_t pos_ = 0;
+};
+
+/** Whether every element the view can address lies inside its array. */
+bool in_bounds(const View& v, i64 length) {
+  for (int d = 0; d < v.nd; d++) {
+    if (v.shape[d] < 0) return false;
+    if (v.shape[d] == 0) return true;  // nothing is read
+  }
+  i64 lo = v.offset, hi = v.offset;
+  for (int d = 0; d < v.nd; d++) {
+    const i64 span = (v.shape[d] - 1) * v.strides[d];
+    if (span < 0) lo += span; else hi += span;
+  }
+  return lo >= 0 && hi < length;
+}
+
+/**
+ * Keeps glibc from returning freed tensor memory to the OS between steps. V8 frees typed
+ * arrays in batches at GC, so the top of the heap often holds megabytes of free memory,
+ * which glibc's default (trim above 2x the mmap threshold) unmaps; the next outputs then
+ * page-fault on fresh memory (measured: SGEMM n=256 at 0.70 of PyTorch, 0.93 with this).
+ * The values are glibc's own maximum dynamic mmap threshold and a 256 MB trim threshold.
+ */
+void tune_malloc() {
+#if defined(__GLIBC__)
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+  });
+#endif
+}
+
+class Addon : public Napi::Addon<Addon> {
+ public:
+  Addon(Napi::Env env, Napi::Object exports) {
+    tune_malloc();
+    DefineAddon(exports, {
+      InstanceMethod("setMeta", &Addon::SetMeta),
+      InstanceMethod("unary", &Addon::Unary),
+      InstanceMethod("binary", &Addon::Binary),
+      InstanceMethod("where", &Addon::Where),
+      InstanceMethod("copy", &Addon::Copy),
+      InstanceMethod("assign", &Addon::Assign),
+      InstanceMethod("reduce", &Addon::Reduce),
+      InstanceMethod("argReduce", &Addon::ArgReduce),
+      InstanceMethod("scan", &Addon::Scan),
+      InstanceMethod("matmul", &Addon::Matmul),
+      InstanceMethod("indexSelect", &Addon::IndexSelect),
+      InstanceMethod("indexAdd", &Addon::IndexAdd),
+      InstanceMethod("gather", &Addon::Gather),
+      InstanceMethod("scatterAdd", &Addon::ScatterAdd),
+      InstanceMethod("setNumThreads", &Addon::SetNumThreads),
+      InstanceMethod("getNumThreads", &Addon::GetNumThreads),
+      InstanceMethod("setGemmIsa", &Addon::SetGemmIsa),
+      InstanceMethod("info", &Addon::Info),
+      InstanceValue("unaryOps", Names(env, kUnaryNames)),
+      InstanceValue("binaryOps", Names(env, kBinaryNames)),
+    });
+  }
+
+ private:
+  static Napi::Array Names(Napi::Env env, const char* const* names) {
+    Napi::Array a = Napi::Array::New(env);
+    for (uint32_t i = 0; names[i] != nullptr; i++) a.Set(i, Napi::String::New(env, names[i]));
+    return a;
+  }
+
+  Napi::Value Fail(Napi::Env env, const std::string& message) {
+    Napi::TypeError::New(env, "native backend: " + message).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+
+  Napi::Value OutOfBounds(Napi::Env env, const char* op, const IndexError& e) {
+    const std::string msg = std::string(op) + ": index " + std::to_string(e.value) + " is out of bounds for dim " +
+                            std::to_string(e.axis) + " with size " + std::to_string(e.size);
+    Napi::RangeError::New(env, msg).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+
+  /** Reads typed-array arguments first..first+n-1. */
+  bool Arrays(const Napi::CallbackInfo& info, size_t first, size_t n, Array* out) {
+    if (info.Length() < first + n) return false;
+    for (size_t i = 0; i < n; i++) {
+      if (!get_array(info.Env(), info[first + i], &out[i])) return false;
+    }
+    return true;
+  }
+
+  static int Int(const Napi::CallbackInfo& info, size_t i) {
+    return info.Length() > i && info[i].IsNumber() ? info[i].As<Napi::Number>().Int32Value() : -1;
+  }
+
+  MetaReader Meta() const { return MetaReader(meta_, meta_length_); }
+
+  bool Check(const View& v, const Array& a) const { return in_bounds(v, a.length); }
+
+  Napi::Value SetMeta(const Napi::CallbackInfo& info) {
+    if (info.Length() < 1 || !info[0].IsTypedArray()) return Fail(info.Env(), "setMeta expects a Float64Array");
+    Napi::TypedArray t = info[0].As<Napi::TypedArray>();
+    if (t.TypedArrayType() != napi_float64_array) return Fail(info.Env(), "setMeta expects a Float64Array");
+    Napi::Float64Array f = t.As<Napi::Float64Array>();
+    meta_ref_ = Napi::Persistent(f);
+    meta_ = f.Data();
+    meta_length_ = f.ElementLength();
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Unary(const Napi::CallbackInfo& info) {
+    const int op = Int(info, 0);
+    Array arr[2];
+    if (op < 0 || op >= static_cast<int>(UnaryOp::Count) || !Arrays(info, 1, 2, arr)) return Fail(info.Env(), "unary(op, out, x)");
+    View x;
+    MetaReader m = Meta();
+    if (!m.shape(&x) || !m.operand(&x, arr[1])) return Fail(info.Env(), "unary: bad metadata");
+    if (!Check(x, arr[1]) || arr[0].length < x.numel()) return Fail(info.Env(), "unary: view outside its storage");
+    unary(static_cast<UnaryOp>(op), x, arr[0].data, arr[0].dtype);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Binary(const Napi::CallbackInfo& info) {
+    const int op = Int(info, 0);
+    Array arr[3];
+    if (op < 0 || op >= static_cast<int>(BinaryOp::Count) || !Arrays(info, 1, 3, arr)) return Fail(info.Env(), "binary(op, out, a, b)");
+    View a, b;
+    MetaReader m = Meta();
+    if (!m.shape(&a)) return Fail(info.Env(), "binary: bad metadata");
+    b.nd = a.nd;
+    for (int d = 0; d < a.nd; d++) b.shape[d] = a.shape[d];
+    if (!m.operand(&a, arr[1]) || !m.operand(&b, arr[2])) return Fail(info.Env(), "binary: bad metadata");
+    if (!Check(a, arr[1]) || !Check(b, arr[2]) || arr[0].length < a.numel()) return Fail(info.Env(), "binary: view outside its storage");
+    binary(static_cast<BinaryOp>(op), a, b, arr[0].data, arr[0].dtype);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Where(const Napi::CallbackInfo& info) {
+    Array arr[4];
+    if (!Arrays(info, 0, 4, arr)) return Fail(info.Env(), "where(out, cond, a, b)");
+    View v[3];
+    MetaReader m = Meta();
+    if (!m.shape(&v[0])) return Fail(info.Env(), "where: bad metadata");
+    for (int i = 1; i < 3; i++) {
+      v[i].nd = v[0].nd;
+      for (int d = 0; d < v[0].nd; d++) v[i].shape[d] = v[0].shape[d];
+    }
+    for (int i = 0; i < 3; i++) {
+      if (!m.operand(&v[i], arr[i + 1])) return Fail(info.Env(), "where: bad metadata");
+      if (!Check(v[i], arr[i + 1])) return Fail(info.Env(), "where: view outside its storage");
+    }
+    if (arr[0].length < v[0].numel()) return Fail(info.Env(), "where: output too short");
+    where(v[0], v[1], v[2], arr[0].data, arr[0].dtype);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Copy(const Napi::CallbackInfo& info) {
+    Array arr[2];
+    if (!Arrays(info, 0, 2, arr)) return Fail(info.Env(), "copy(out, x)");
+    View x;
+    MetaReader m = Meta();
+    if (!m.shape(&x) || !m.operand(&x, arr[1])) return Fail(info.Env(), "copy: bad metadata");
+    if (!Check(x, arr[1]) || arr[0].length < x.numel()) return Fail(info.Env(), "copy: view outside its storage");
+    copy(x, arr[0].data, arr[0].dtype);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Assign(const Napi::CallbackInfo& info) {
+    Array arr[2];
+    if (!Arrays(info, 0, 2, arr)) return Fail(info.Env(), "assign(dst, src)");
+    View d, s;
+    MetaReader m = Meta();
+    if (!m.shape(&d)) return Fail(info.Env(), "assign: bad metadata");
+    s.nd = d.nd;
+    for (int i = 0; i < d.nd; i++) s.shape[i] = d.shape[i];
+    if (!m.operand(&d, arr[0]) || !m.operand(&s, arr[1])) return Fail(info.Env(), "assign: bad metadata");
+    if (!Check(d, arr[0]) || !Check(s, arr[1])) return Fail(info.Env(), "assign: view outside its storage");
+    assign(d, s);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Reduce(const Napi::CallbackInfo& info) {
+    const int op = Int(info, 0);
+    Array arr[2];
+    if (op < 0 || op > static_cast<int>(ReduceOp::Min) || !Arrays(info, 1, 2, arr)) return Fail(info.Env(), "reduce(op, out, x)");
+    View x;
+    MetaReader m = Meta();
+    i64 naxes = 0;
+    if (!m.view(&x, arr[1]) || !m.integer(&naxes) || naxes < 0 || naxes > x.nd) return Fail(info.Env(), "reduce: bad metadata");
+    int axes[kMaxDims];
+    i64 n_out = 1;
+    for (i64 i = 0; i < naxes; i++) {
+      i64 ax = 0;
+      if (!m.integer(&ax) || ax < 0 || ax >= x.nd || (i > 0 && ax <= axes[i - 1])) return Fail(info.Env(), "reduce: bad axes");
+      axes[i] = static_cast<int>(ax);
+    }
+    for (int d = 0, q = 0; d < x.nd; d++) {
+      if (q < naxes && axes[q] == d) q++;
+      else n_out *= x.shape[d];
+    }
+    if (!Check(x, arr[1]) || arr[0].length < n_out) return Fail(info.Env(), "reduce: view outside its storage");
+    reduce(static_cast<ReduceOp>(op), x, axes, static_cast<int>(naxes), arr[0].data, arr[0].dtype);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
+    const int op = Int(info, 0), axis = Int(info, 3);
+    Array arr[2];
+    if (op < 0 || op > 1 || !Arrays(info, 1, 2, arr) || arr[0].dtype != DType::I32) return Fail(info.Env(), "argReduce(op, out, x, axis)");
+    View x;
+    MetaReader m = Meta();
+    if (!m.view(&x, arr[1]) || axis < 0 || axis >= x.nd) return Fail(info.Env(), "argReduce: bad metadata");
+    if (!Check(x, arr[1]) || arr[0].length < x.numel() / (x.shape[axis] == 0 ? 1 : x.shape[axis])) return Fail(info.Env(), "argReduce: view outside its storage");
+    arg_reduce(static_cast<ArgReduceOp>(op), x, axis, static_cast<int32_t*>(arr[0].data));
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Scan(const Napi::CallbackInfo& info) {
+    const int op = Int(info, 0), axis = Int(info, 3);
+    Array arr[2];
+    if (op < 0 || op > 1 || !Arrays(info, 1, 2, arr)) return Fail(info.Env(), "scan(op, out, x, axis)");
+    View x;
+    MetaReader m = Meta();
+    if (!m.view(&x, arr[1]) || axis < 0 || axis >= x.nd) return Fail(info.Env(), "scan: bad metadata");
+    if (!Check(x, arr[1]) || arr[0].length < x.numel()) return Fail(info.Env(), "scan: view outside its storage");
+    scan(static_cast<ScanOp>(op), x, axis, arr[0].data, arr[0].dtype);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Matmul(const Napi::CallbackInfo& info) {
+    Array arr[3];
+    if (!Arrays(info, 0, 3, arr)) return Fail(info.Env(), "matmul(out, a, b)");
+    View a, b;
+    MetaReader m = Meta();
+    if (!m.view(&a, arr[1]) || !m.view(&b, arr[2]) || a.nd < 2 || a.nd != b.nd) return Fail(info.Env(), "matmul: bad metadata");
+    const int nb = a.nd - 2;
+    const i64 mm = a.shape[nb], k = a.shape[nb + 1], n = b.shape[nb + 1];
+    bool ok = b.shape[nb] == k;
+    i64 total = mm * n;
+    for (int d = 0; d < nb; d++) {
+      ok = ok && a.shape[d] == b.shape[d];
+      total *= a.shape[d];
+    }
+    if (!ok) return Fail(info.Env(), "matmul: operand shapes do not match");
+    if (!Check(a, arr[1]) || !Check(b, arr[2]) || arr[0].length < total) return Fail(info.Env(), "matmul: view outside its storage");
+    matmul(a, b, mm, n, k, arr[0].data, arr[0].dtype);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value IndexSelect(const Napi::CallbackInfo& info) {
+    const int axis = Int(info, 3);
+    Array arr[3];
+    if (!Arrays(info, 0, 3, arr) || arr[2].dtype != DType::I32) return Fail(info.Env(), "indexSelect(out, x, index, axis)");
+    View x, index;
+    MetaReader m = Meta();
+    if (!m.view(&x, arr[1]) || !m.view(&index, arr[2]) || axis < 0 || axis >= x.nd) return Fail(info.Env(), "indexSelect: bad metadata");
+    if (!Check(x, arr[1]) || !Check(index, arr[2])) return Fail(info.Env(), "indexSelect: view outside its storage");
+    const i64 rest = x.shape[axis] == 0 ? 0 : x.numel() / x.shape[axis];
+    if (arr[0].length < rest * index.numel()) return Fail(info.Env(), "indexSelect: output too short");
+    const IndexError e = index_select(x, axis, index, arr[0].data, arr[0].dtype);
+    if (e.bad) return OutOfBounds(info.Env(), "indexSelect", e);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value IndexAdd(const Napi::CallbackInfo& info) {
+    const int axis = Int(info, 3);
+    Array arr[3];
+    if (!Arrays(info, 0, 3, arr) || arr[1].dtype != DType::I32) return Fail(info.Env(), "indexAdd(out, index, src, axis)");
+    View out, index, src;
+    MetaReader m = Meta();
+    if (!m.shape(&out) || !m.view(&index, arr[1]) || !m.view(&src, arr[2]) || axis < 0 || axis >= out.nd || src.nd != out.nd) {
+      return Fail(info.Env(), "indexAdd: bad metadata");
+    }
+    if (!Check(index, arr[1]) || !Check(src, arr[2]) || arr[0].length < out.numel()) return Fail(info.Env(), "indexAdd: view outside its storage");
+    if (index.numel() != src.shape[axis]) return Fail(info.Env(), "indexAdd: index and src sizes differ");
+    for (int d = 0; d < out.nd; d++) {
+      if (d != axis && src.shape[d] != out.shape[d]) return Fail(info.Env(), "indexAdd: src shape does not match the output");
+    }
+    const IndexError e = index_add(out.nd, out.shape, axis, index, src, arr[0].data, arr[0].dtype);
+    if (e.bad) return OutOfBounds(info.Env(), "indexAdd", e);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Gather(const Napi::CallbackInfo& info) {
+    const int axis = Int(info, 3);
+    Array arr[3];
+    if (!Arrays(info, 0, 3, arr) || arr[2].dtype != DType::I32) return Fail(info.Env(), "gather(out, x, index, axis)");
+    View x, index;
+    MetaReader m = Meta();
+    if (!m.view(&x, arr[1]) || !m.view(&index, arr[2]) || axis < 0 || axis >= x.nd || index.nd != x.nd) return Fail(info.Env(), "gather: bad metadata");
+    for (int d = 0; d < x.nd; d++) {
+      if (d != axis && index.shape[d] > x.shape[d]) return Fail(info.Env(), "gather: index larger than x off the axis");
+    }
+    if (!Check(x, arr[1]) || !Check(index, arr[2]) || arr[0].length < index.numel()) return Fail(info.Env(), "gather: view outside its storage");
+    const IndexError e = gather(x, axis, index, arr[0].data, arr[0].dtype);
+    if (e.bad) return OutOfBounds(info.Env(), "gather", e);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value ScatterAdd(const Napi::CallbackInfo& info) {
+    const int axis = Int(info, 3);
+    Array arr[3];
+    if (!Arrays(info, 0, 3, arr) || arr[1].dtype != DType::I32) return Fail(info.Env(), "scatterAdd(out, index, src, axis)");
+    View out, index, src;
+    MetaReader m = Meta();
+    if (!m.shape(&out) || !m.view(&index, arr[1]) || !m.view(&src, arr[2]) || axis < 0 || axis >= out.nd ||
+        index.nd != out.nd || src.nd != out.nd) {
+      return Fail(info.Env(), "scatterAdd: bad metadata");
+    }
+    for (int d = 0; d < out.nd; d++) {
+      if (index.shape[d] > src.shape[d] || (d != axis && index.shape[d] > out.shape[d])) return Fail(info.Env(), "scatterAdd: index larger than src or out");
+    }
+    if (!Check(index, arr[1]) || !Check(src, arr[2]) || arr[0].length < out.numel()) return Fail(info.Env(), "scatterAdd: view outside its storage");
+    const IndexError e = scatter_add(out.nd, out.shape, axis, index, src, arr[0].data, arr[0].dtype);
+    if (e.bad) return OutOfBounds(info.Env(), "scatterAdd", e);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+    const int n = Int(info, 0);
+    if (n < 1) return Fail(info.Env(), "setNumThreads expects an integer >= 1");
+    set_pool_threads(n);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value GetNumThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), pool_threads()); }
+
+  Napi::Value SetGemmIsa(const Napi::CallbackInfo& info) {
+    if (info.Length() < 1 || !info[0].IsString()) return Fail(info.Env(), "setGemmIsa expects a string");
+    return Napi::Boolean::New(info.Env(), set_gemm_isa(info[0].As<Napi::String>().Utf8Value().c_str()));
+  }
+
+  Napi::Value Info(const Napi::CallbackInfo& info) {
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("gemm", gemm_isa());
+    o.Set("threads", pool_threads());
+    o.Set("cpus", available_cpus());
+    return o;
+  }
+
+  const double* meta_ = nullptr;
+  size_t meta_length_ = 0;
+  Napi::Reference<Napi::Float64Array> meta_ref_;
+};
+
+}  // namespace
+}  // namespace gl
+
+using GradlabAddon = gl::Addon;
+NODE_API_ADDON(GradlabAddon)

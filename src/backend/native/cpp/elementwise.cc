@@ -1,0 +1,618 @@
+// Elementwise kernels. Each op has one loop chosen once per row (never a switch per
+// element). Float operands whose dtype equals the output's run on their own type; every
+// other combination (integers, bools, conversions, comparisons) is staged through double
+// buffers a chunk at a time, which is exact for every dtype and gives PyTorch's casting.
+#include "elementwise.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "cast.h"
+#include "parallel.h"
+
+namespace gl {
+
+const char* const kUnaryNames[] = {
+  "neg", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "abs", "sign", "square",
+  "sin", "cos", "tan", "tanh", "sigmoid", "relu", "floor", "ceil", "round", "trunc",
+  "reciprocal", "erf", "logicalNot", "isnan", "asin", "acos", "atan", nullptr,
+};
+
+const char* const kBinaryNames[] = {
+  "add", "sub", "mul", "div", "pow", "maximum", "minimum", "atan2", "fmod", "remainder",
+  "floorDivide", "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor", nullptr,
+};
+
+void load_row(const void* base, DType t, i64 off, i64 stride, i64 n, double* dst) {
+  dispatch(t, [&](auto tag) {
+    using S = decltype(tag);
+    convert_row(static_cast<const S*>(base) + off, stride, dst, 1, n);
+  });
+}
+
+void store_row(const double* src, void* base, DType t, i64 off, i64 n) {
+  dispatch(t, [&](auto tag) {
+    using D = decltype(tag);
+    convert_row(src, 1, static_cast<D*>(base) + off, 1, n);
+  });
+}
+
+namespace {
+
+// Elements staged per chunk on the double-buffer path (three buffers fit in L1).
+constexpr i64 kChunk = 512;
+
+// ---- scalar functions with PyTorch's semantics ------------------------------------------
+
+inline double sigmoid(double x) {
+  if (x >= 0) return 1 / (1 + std::exp(-x));
+  const double e = std::exp(x);
+  return e / (1 + e);
+}
+
+/** Python's (and torch's) modulo: fmod, moved by b when the signs differ. */
+inline double py_mod(double a, double b) {
+  const double r = std::fmod(a, b);
+  return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
+}
+
+/** Python's floor division computed from fmod, so 1 // 0.1 is 9 as torch gives. */
+inline double py_floor_div(double a, double b) {
+  if (b == 0) return a / b;
+  const double mod = std::fmod(a, b);
+  double div = (a - mod) / b;
+  if (mod != 0 && ((b < 0) != (mod < 0))) div -= 1;
+  if (div == 0) return std::copysign(0.0, a / b);
+  double fl = std::floor(div);
+  if (div - fl > 0.5) fl += 1;
+  return fl;
+}
+
+/** a^b with int32 wrap-around, 1 for b <= 0 (repeated multiplication, by squaring). */
+inline int32_t int_pow(int32_t a, int32_t b) {
+  uint32_t r = 1, base = static_cast<uint32_t>(a);
+  for (uint32_t e = b > 0 ? static_cast<uint32_t>(b) : 0; e != 0; e >>= 1) {
+    if (e & 1) r *= base;
+    base *= base;
+  }
+  return static_cast<int32_t>(r);
+}
+
+// ---- row loops ------------------------------------------------------------------------------
+
+template <class T, class U, class F>
+inline void map1(const T* x, i64 sx, U* o, i64 n, F f) {
+  if (sx == 1) {
+    for (i64 j = 0; j < n; j++) o[j] = f(x[j]);
+  } else {
+    for (i64 j = 0; j < n; j++) o[j] = f(x[j * sx]);
+  }
+}
+
+// Contiguous and one-scalar operands get their own loops so the compiler can vectorise them.
+template <class T, class U, class F>
+inline void map2(const T* a, i64 sa, const T* b, i64 sb, U* o, i64 n, F f) {
+  if (sa == 1 && sb == 1) {
+    for (i64 j = 0; j < n; j++) o[j] = f(a[j], b[j]);
+  } else if (sa == 1 && sb == 0) {
+    const T y = b[0];
+    for (i64 j = 0; j < n; j++) o[j] = f(a[j], y);
+  } else if (sa == 0 && sb == 1) {
+    const T x = a[0];
+    for (i64 j = 0; j < n; j++) o[j] = f(x, b[j]);
+  } else {
+    for (i64 j = 0; j < n; j++) o[j] = f(a[j * sa], b[j * sb]);
+  }
+}
+
+/**
+ * o = op(x) for one row of floats of type T (float, or double on the staged path, where
+ * `int_in` says the values are integers). Float results go through double where float has
+ * no correctly rounded function of its own.
+ */
+template <class T>
+void unary_row(UnaryOp op, const T* x, i64 sx, T* o, i64 n, bool int_in) {
+  auto via_double = [&](double (*f)(double)) { map1(x, sx, o, n, [f](T v) { return static_cast<T>(f(static_cast<double>(v))); }); };
+  switch (op) {
+    case UnaryOp::Neg: map1(x, sx, o, n, [](T v) { return -v; }); return;
+    case UnaryOp::Exp: via_double([](double v) { return std::exp(v); }); return;
+    case UnaryOp::Log: via_double([](double v) { return std::log(v); }); return;
+    case UnaryOp::Log1p: via_double([](double v) { return std::log1p(v); }); return;
+    case UnaryOp::Expm1: via_double([](double v) { return std::expm1(v); }); return;
+    case UnaryOp::Sqrt: map1(x, sx, o, n, [](T v) { return std::sqrt(v); }); return;
+    case UnaryOp::Rsqrt: via_double([](double v) { return 1 / std::sqrt(v); }); return;
+    case UnaryOp::Abs: map1(x, sx, o, n, [](T v) { return std::fabs(v); }); return;
+    case UnaryOp::Sign: map1(x, sx, o, n, [](T v) { return v > 0 ? T(1) : v < 0 ? T(-1) : T(0); }); return;  // sign(NaN) = 0
+    case UnaryOp::Square:
+      if (int_in) {
+        map1(x, sx, o, n, [](T v) { const int32_t i = static_cast<int32_t>(v); return static_cast<T>(imul(i, i)); });
+      } else {
+        map1(x, sx, o, n, [](T v) { return v * v; });
+      }
+      return;
+    case UnaryOp::Sin: via_double([](double v) { return std::sin(v); }); return;
+    case UnaryOp::Cos: via_double([](double v) { return std::cos(v); }); return;
+    case UnaryOp::Tan: via_double([](double v) { return std::tan(v); }); return;
+    case UnaryOp::Tanh: via_double([](double v) { return std::tanh(v); }); return;
+    case UnaryOp::Sigmoid: via_double(sigmoid); return;
+    case UnaryOp::Relu: map1(x, sx, o, n, [](T v) { return v > 0 ? v : v == v ? T(0) : v; }); return;
+    case UnaryOp::Floor: map1(x, sx, o, n, [](T v) { return std::floor(v); }); return;
+    case UnaryOp::Ceil: map1(x, sx, o, n, [](T v) { return std::ceil(v); }); return;
+    case UnaryOp::Round: map1(x, sx, o, n, [](T v) { return std::nearbyint(v); }); return;  // half to even
+    case UnaryOp::Trunc: map1(x, sx, o, n, [](T v) { return std::trunc(v); }); return;
+    case UnaryOp::Reciprocal: map1(x, sx, o, n, [](T v) { return T(1) / v; }); return;
+    case UnaryOp::Erf: via_double([](double v) { return std::erf(v); }); return;
+    case UnaryOp::LogicalNot: map1(x, sx, o, n, [](T v) { return v != 0 ? T(0) : T(1); }); return;  // NaN is true
+    case UnaryOp::Isnan: map1(x, sx, o, n, [](T v) { return v != v ? T(1) : T(0); }); return;
+    case UnaryOp::Asin: via_double([](double v) { return std::asin(v); }); return;
+    case UnaryOp::Acos: via_double([](double v) { return std::acos(v); }); return;
+    case UnaryOp::Atan: via_double([](double v) { return std::atan(v); }); return;
+    case UnaryOp::Count: return;
+  }
+}
+
+/** o = op(a, b) for one row; see unary_row. Comparisons give 0/1. */
+template <class T>
+void binary_row(BinaryOp op, const T* a, i64 sa, const T* b, i64 sb, T* o, i64 n, bool int_in) {
+  auto via_double = [&](double (*f)(double, double)) {
+    map2(a, sa, b, sb, o, n, [f](T x, T y) { return static_cast<T>(f(static_cast<double>(x), static_cast<double>(y))); });
+  };
+  switch (op) {
+    case BinaryOp::Add: map2(a, sa, b, sb, o, n, [](T x, T y) { return x + y; }); return;
+    case BinaryOp::Sub: map2(a, sa, b, sb, o, n, [](T x, T y) { return x - y; }); return;
+    case BinaryOp::Mul:
+      if (int_in) {
+        map2(a, sa, b, sb, o, n, [](T x, T y) { return static_cast<T>(imul(static_cast<int32_t>(x), static_cast<int32_t>(y))); });
+      } else {
+        map2(a, sa, b, sb, o, n, [](T x, T y) { return x * y; });
+      }
+      return;
+    case BinaryOp::Div: map2(a, sa, b, sb, o, n, [](T x, T y) { return x / y; }); return;
+    case BinaryOp::Pow:
+      if (int_in) {
+        map2(a, sa, b, sb, o, n, [](T x, T y) { return static_cast<T>(int_pow(static_cast<int32_t>(x), static_cast<int32_t>(y))); });
+      } else {
+        via_double([](double x, double y) { return std::pow(x, y); });  // C's pow: pow(1, NaN) = 1
+      }
+      return;
+    // NaN in either operand wins, as in torch.maximum.
+    case BinaryOp::Maximum: map2(a, sa, b, sb, o, n, [](T x, T y) { return x > y || x != x ? x : y; }); return;
+    case BinaryOp::Minimum: map2(a, sa, b, sb, o, n, [](T x, T y) { return x < y || x != x ? x : y; }); return;
+    case BinaryOp::Atan2: via_double([](double x, double y) { return std::atan2(x, y); }); return;
+    case BinaryOp::Fmod: via_double([](double x, double y) { return std::fmod(x, y); }); return;
+    case BinaryOp::Remainder: via_double(py_mod); return;
+    case BinaryOp::FloorDivide:
+      if (int_in) via_double([](double x, double y) { return std::floor(x / y); });
+      else via_double(py_floor_div);
+      return;
+    case BinaryOp::Eq: map2(a, sa, b, sb, o, n, [](T x, T y) { return x == y ? T(1) : T(0); }); return;
+    case BinaryOp::Ne: map2(a, sa, b, sb, o, n, [](T x, T y) { return x != y ? T(1) : T(0); }); return;
+    case BinaryOp::Lt: map2(a, sa, b, sb, o, n, [](T x, T y) { return x < y ? T(1) : T(0); }); return;
+    case BinaryOp::Le: map2(a, sa, b, sb, o, n, [](T x, T y) { return x <= y ? T(1) : T(0); }); return;
+    case BinaryOp::Gt: map2(a, sa, b, sb, o, n, [](T x, T y) { return x > y ? T(1) : T(0); }); return;
+    case BinaryOp::Ge: map2(a, sa, b, sb, o, n, [](T x, T y) { return x >= y ? T(1) : T(0); }); return;
+    case BinaryOp::LogicalAnd: map2(a, sa, b, sb, o, n, [](T x, T y) { return x != 0 && y != 0 ? T(1) : T(0); }); return;
+    case BinaryOp::LogicalOr: map2(a, sa, b, sb, o, n, [](T x, T y) { return x != 0 || y != 0 ? T(1) : T(0); }); return;
+    case BinaryOp::LogicalXor: map2(a, sa, b, sb, o, n, [](T x, T y) { return (x != 0) != (y != 0) ? T(1) : T(0); }); return;
+    case BinaryOp::Count: return;
+  }
+}
+
+/** Comparisons of two float rows straight into a bool row (the staged path would convert twice). */
+template <class T>
+bool compare_row(BinaryOp op, const T* a, i64 sa, const T* b, i64 sb, uint8_t* o, i64 n) {
+  switch (op) {
+    case BinaryOp::Eq: map2(a, sa, b, sb, o, n, [](T x, T y) { return uint8_t(x == y); }); return true;
+    case BinaryOp::Ne: map2(a, sa, b, sb, o, n, [](T x, T y) { return uint8_t(x != y); }); return true;
+    case BinaryOp::Lt: map2(a, sa, b, sb, o, n, [](T x, T y) { return uint8_t(x < y); }); return true;
+    case BinaryOp::Le: map2(a, sa, b, sb, o, n, [](T x, T y) { return uint8_t(x <= y); }); return true;
+    case BinaryOp::Gt: map2(a, sa, b, sb, o, n, [](T x, T y) { return uint8_t(x > y); }); return true;
+    case BinaryOp::Ge: map2(a, sa, b, sb, o, n, [](T x, T y) { return uint8_t(x >= y); }); return true;
+    default: return false;
+  }
+}
+
+// Below this many elements a kernel stays on the calling thread: memory-bound loops, and
+// the transcendental functions (tens of cycles per element), which repay a wake-up sooner.
+constexpr i64 kParallelElements = 1 << 16;
+constexpr i64 kParallelElementsCostly = 1 << 13;
+
+bool costly(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Neg: case UnaryOp::Abs: case UnaryOp::Sign: case UnaryOp::Square: case UnaryOp::Relu:
+    case UnaryOp::Floor: case UnaryOp::Ceil: case UnaryOp::Round: case UnaryOp::Trunc:
+    case UnaryOp::LogicalNot: case UnaryOp::Isnan: case UnaryOp::Sqrt: case UnaryOp::Reciprocal:
+      return false;
+    default:
+      return true;
+  }
+}
+
+/**
+ * Runs body(start, len) over [0, n) in chunks, on the pool when n >= min_parallel. Each chunk
+ * is an independent range of output elements, so the result does not depend on the threads.
+ */
+template <class F>
+void for_chunks(i64 n, F body, i64 min_parallel = kParallelElements) {
+  const int threads = pool_threads();
+  if (n < min_parallel || threads <= 1) {
+    body(i64(0), n);
+    return;
+  }
+  const i64 per = (n + threads - 1) / threads;
+  parallel_for(threads, [&](int t) {
+    const i64 start = t * per;
+    if (start < n) body(start, std::min(per, n - start));
+  });
+}
+
+
+// Side of the square tiles a kernel walks when an operand is transposed against the output,
+// so the output rows and the transposed operand's columns stay in L1. Small on purpose: a
+// transposed operand's lines often sit a power of two apart and share a few cache sets
+// (measured on Zen 4: 16 beat 32, 64 x 8 and 128 x 8 on a 512 x 784 transposed add).
+constexpr i64 kTile = 16;
+
+/**
+ * Whether walking tiles beats walking rows: some operand runs along the second-to-last
+ * merged dim in memory (a transposed operand), and both dims are long enough to tile.
+ */
+template <int K>
+bool wants_tiles(const RowIter<K>& it) {
+  const int nd = it.nd;
+  if (nd < 2 || it.shape[nd - 1] < kTile || it.shape[nd - 2] < kTile) return false;
+  for (int j = 0; j < K; j++) {
+    const i64 rs = std::abs(it.strides[j][nd - 2]), cs = std::abs(it.strides[j][nd - 1]);
+    if (rs != 0 && rs < cs) return true;
+  }
+  return false;
+}
+
+/**
+ * Calls row(offsets, o, len) for every row segment of the output, visiting the last two
+ * merged dims in kTile x kTile tiles; `it` must be fresh (not advanced). The output is
+ * row-major, so segment (i, j0..j1) of outer block t starts at o = (t * R + i) * C + j0.
+ */
+template <int K, class F>
+void tiled_rows(const RowIter<K>& it, F&& row) {
+  const int nd = it.nd;
+  const i64 R = it.shape[nd - 2], C = it.shape[nd - 1];
+  i64 outer = 1;
+  for (int d = 0; d < nd - 2; d++) outer *= it.shape[d];
+  i64 idx[kMaxDims] = {0};
+  i64 base[K], offs[K];
+  for (int j = 0; j < K; j++) base[j] = it.offs[j];
+  for (i64 t = 0; t < outer; t++) {
+    for (i64 i0 = 0; i0 < R; i0 += kTile) {
+      const i64 i1 = std::min(R, i0 + kTile);
+      for (i64 j0 = 0; j0 < C; j0 += kTile) {
+        const i64 len = std::min(C, j0 + kTile) - j0;
+        for (i64 i = i0; i < i1; i++) {
+          for (int j = 0; j < K; j++) offs[j] = base[j] + i * it.strides[j][nd - 2] + j0 * it.strides[j][nd - 1];
+          row(offs, (t * R + i) * C + j0, len);
+        }
+      }
+    }
+    for (int d = nd - 3; d >= 0; d--) {
+      if (++idx[d] < it.shape[d]) {
+        for (int j = 0; j < K; j++) base[j] += it.strides[j][d];
+        break;
+      }
+      idx[d] = 0;
+      for (int j = 0; j < K; j++) base[j] -= it.strides[j][d] * (it.shape[d] - 1);
+    }
+  }
+}
+
+}  // namespace
+
+void unary(UnaryOp op, const View& x, void* out, DType out_dt) {
+  const i64 n = x.numel();
+  if (n == 0) return;
+  const bool typed = x.dtype == out_dt && (out_dt == DType::F32 || out_dt == DType::F64);
+  if (typed && is_dense(x.strides, x.nd, x.shape)) {
+    for_chunks(n, [&](i64 s, i64 len) {
+      dispatch(out_dt, [&](auto tag) {
+        using T = decltype(tag);
+        if constexpr (std::is_floating_point_v<T>) unary_row<T>(op, static_cast<const T*>(x.data) + x.offset + s, 1, static_cast<T*>(out) + s, len, false);
+      });
+    }, costly(op) ? kParallelElementsCostly : kParallelElements);
+    return;
+  }
+  const i64* st[1] = {x.strides};
+  const i64 offs[1] = {x.offset};
+  RowIter<1> it(x.nd, x.shape, st, offs);
+  const bool int_in = is_int(x.dtype);
+  double bx[kChunk], bo[kChunk];
+  const i64 sx = it.inner_stride[0];
+  auto run_row = [&](i64 ix, i64 step, i64 o, i64 len) {
+    if (typed) {
+      dispatch(out_dt, [&](auto tag) {
+        using T = decltype(tag);
+        if constexpr (std::is_floating_point_v<T>) unary_row<T>(op, static_cast<const T*>(x.data) + ix, step, static_cast<T*>(out) + o, len, false);
+      });
+      return;
+    }
+    for (i64 j = 0; j < len; j += kChunk) {
+      const i64 l = std::min(kChunk, len - j);
+      load_row(x.data, x.dtype, ix + j * step, step, l, bx);
+      unary_row<double>(op, bx, 1, bo, l, int_in);
+      store_row(bo, out, out_dt, o + j, l);
+    }
+  };
+  if (wants_tiles(it)) {
+    tiled_rows(it, [&](const i64* offs, i64 o, i64 len) { run_row(offs[0], sx, o, len); });
+    return;
+  }
+  for (i64 r = 0, o = 0; r < it.rows; r++, o += it.inner) {
+    run_row(it.offs[0], sx, o, it.inner);
+    it.next();
+  }
+}
+
+void binary(BinaryOp op, const View& a, const View& b, void* out, DType out_dt) {
+  const i64 n = a.numel();
+  if (n == 0) return;
+  const bool same = a.dtype == b.dtype && (a.dtype == DType::F32 || a.dtype == DType::F64);
+  const bool typed = same && out_dt == a.dtype;
+  const bool compare = same && out_dt == DType::Bool && op >= BinaryOp::Eq && op <= BinaryOp::Ge;
+  // One row per operand pair, staged or typed.
+  auto run_row = [&](i64 ia, i64 sa, i64 ib, i64 sb, i64 o, i64 len, double* ba, double* bb, double* bo) {
+    if (typed || compare) {
+      dispatch(a.dtype, [&](auto tag) {
+        using T = decltype(tag);
+        if constexpr (std::is_floating_point_v<T>) {
+          const T* pa = static_cast<const T*>(a.data) + ia;
+          const T* pb = static_cast<const T*>(b.data) + ib;
+          if (typed) binary_row<T>(op, pa, sa, pb, sb, static_cast<T*>(out) + o, len, false);
+          else compare_row<T>(op, pa, sa, pb, sb, static_cast<uint8_t*>(out) + o, len);
+        }
+      });
+      return;
+    }
+    const bool int_in = is_int(a.dtype) && is_int(b.dtype);
+    for (i64 j = 0; j < len; j += kChunk) {
+      const i64 l = std::min(kChunk, len - j);
+      load_row(a.data, a.dtype, ia + j * sa, sa, l, ba);
+      load_row(b.data, b.dtype, ib + j * sb, sb, l, bb);
+      binary_row<double>(op, ba, 1, bb, 1, bo, l, int_in);
+      store_row(bo, out, out_dt, o + j, l);
+    }
+  };
+  const bool a_dense = is_dense(a.strides, a.nd, a.shape), b_dense = is_dense(b.strides, b.nd, b.shape);
+  auto scalar = [](const View& v) {
+    for (int d = 0; d < v.nd; d++) if (v.shape[d] != 1 && v.strides[d] != 0) return false;
+    return true;
+  };
+  // Dense with dense or with a broadcast scalar: one long row, split across threads when large.
+  if ((typed || compare) && (a_dense || scalar(a)) && (b_dense || scalar(b))) {
+    const i64 sa = a_dense ? 1 : 0, sb = b_dense ? 1 : 0;
+    for_chunks(n, [&](i64 s, i64 len) { run_row(a.offset + s * sa, sa, b.offset + s * sb, sb, s, len, nullptr, nullptr, nullptr); });
+    return;
+  }
+  const i64* st[2] = {a.strides, b.strides};
+  const i64 offs[2] = {a.offset, b.offset};
+  RowIter<2> it(a.nd, a.shape, st, offs);
+  double ba[kChunk], bb[kChunk], bo[kChunk];
+  if (wants_tiles(it)) {
+    const i64 sa = it.inner_stride[0], sb = it.inner_stride[1];
+    tiled_rows(it, [&](const i64* o2, i64 o, i64 len) { run_row(o2[0], sa, o2[1], sb, o, len, ba, bb, bo); });
+    return;
+  }
+  for (i64 r = 0, o = 0; r < it.rows; r++, o += it.inner) {
+    run_row(it.offs[0], it.inner_stride[0], it.offs[1], it.inner_stride[1], o, it.inner, ba, bb, bo);
+    it.next();
+  }
+}
+
+namespace {
+
+/** out = cond ? a : b by bit copies of one element size (a, b and out share a dtype, cond is bool). */
+template <class U>
+void select_rows(const View& c, const View& a, const View& b, U* out) {
+  const i64* st[3] = {c.strides, a.strides, b.strides};
+  const i64 offs[3] = {c.offset, a.offset, b.offset};
+  RowIter<3> it(c.nd, c.shape, st, offs);
+  const uint8_t* cd = static_cast<const uint8_t*>(c.data);
+  const U* ad = static_cast<const U*>(a.data);
+  const U* bd = static_cast<const U*>(b.data);
+  const i64 sc = it.inner_stride[0], sa = it.inner_stride[1], sb = it.inner_stride[2];
+  for (i64 r = 0, o = 0; r < it.rows; r++, o += it.inner) {
+    const uint8_t* pc = cd + it.offs[0];
+    const U* pa = ad + it.offs[1];
+    const U* pb = bd + it.offs[2];
+    U* po = out + o;
+    // Branch-free (masks): a data-dependent branch mispredicts on half of a relu mask.
+    auto pick = [](uint8_t c, U x, U y) {
+      const U m = static_cast<U>(U(0) - static_cast<U>(c != 0));
+      return static_cast<U>((x & m) | (y & static_cast<U>(~m)));
+    };
+    if (sc == 1 && sa == 1 && sb == 1) {
+      for (i64 j = 0; j < it.inner; j++) po[j] = pick(pc[j], pa[j], pb[j]);
+    } else if (sc == 1 && sa == 1 && sb == 0) {
+      const U y = pb[0];
+      for (i64 j = 0; j < it.inner; j++) po[j] = pick(pc[j], pa[j], y);
+    } else if (sc == 1 && sa == 0 && sb == 1) {
+      const U x = pa[0];
+      for (i64 j = 0; j < it.inner; j++) po[j] = pick(pc[j], x, pb[j]);
+    } else {
+      for (i64 j = 0; j < it.inner; j++) po[j] = pick(pc[j * sc], pa[j * sa], pb[j * sb]);
+    }
+    it.next();
+  }
+}
+
+}  // namespace
+
+void where(const View& cond, const View& a, const View& b, void* out, DType out_dt) {
+  if (cond.numel() == 0) return;
+  if (cond.dtype == DType::Bool && a.dtype == out_dt && b.dtype == out_dt) {
+    switch (out_dt) {
+      case DType::F32: case DType::I32: select_rows(cond, a, b, static_cast<uint32_t*>(out)); return;
+      case DType::F64: select_rows(cond, a, b, static_cast<uint64_t*>(out)); return;
+      case DType::Bool: select_rows(cond, a, b, static_cast<uint8_t*>(out)); return;
+    }
+  }
+  const i64* st[3] = {cond.strides, a.strides, b.strides};
+  const i64 offs[3] = {cond.offset, a.offset, b.offset};
+  RowIter<3> it(cond.nd, cond.shape, st, offs);
+  double bc[kChunk], ba[kChunk], bb[kChunk];
+  for (i64 r = 0, o = 0; r < it.rows; r++, o += it.inner) {
+    for (i64 j = 0; j < it.inner; j += kChunk) {
+      const i64 l = std::min(kChunk, it.inner - j);
+      load_row(cond.data, cond.dtype, it.offs[0] + j * it.inner_stride[0], it.inner_stride[0], l, bc);
+      load_row(a.data, a.dtype, it.offs[1] + j * it.inner_stride[1], it.inner_stride[1], l, ba);
+      load_row(b.data, b.dtype, it.offs[2] + j * it.inner_stride[2], it.inner_stride[2], l, bb);
+      for (i64 q = 0; q < l; q++) ba[q] = bc[q] != 0 ? ba[q] : bb[q];
+      store_row(ba, out, out_dt, o + j, l);
+    }
+    it.next();
+  }
+}
+
+namespace {
+
+/**
+ * A copy whose last two merged dims are swapped in memory (the input's stride along the
+ * second-to-last output dim is 1): moved in tiles so reads and writes both stay cached.
+ */
+template <class D, class S>
+void copy_transposed(const S* x, i64 off, int nd, const i64* shape, const i64* strides, D* out) {
+  const i64 rows = shape[nd - 2], cols = shape[nd - 1];
+  const i64 rs = strides[nd - 2], cs = strides[nd - 1];
+  i64 outer = 1;
+  for (int d = 0; d < nd - 2; d++) outer *= shape[d];
+  i64 idx[kMaxDims] = {0};
+  i64 base = off;
+  for (i64 t = 0; t < outer; t++) {
+    D* o = out + t * rows * cols;
+    for (i64 i0 = 0; i0 < rows; i0 += kTile) {
+      const i64 i1 = std::min(rows, i0 + kTile);
+      for (i64 j0 = 0; j0 < cols; j0 += kTile) {
+        const i64 j1 = std::min(cols, j0 + kTile);
+        for (i64 i = i0; i < i1; i++) {
+          const S* src = x + base + i * rs;
+          D* dst = o + i * cols;
+          for (i64 j = j0; j < j1; j++) dst[j] = Cast<D>::from(src[j * cs]);
+        }
+      }
+    }
+    for (int d = nd - 3; d >= 0; d--) {
+      if (++idx[d] < shape[d]) { base += strides[d]; break; }
+      idx[d] = 0;
+      base -= strides[d] * (shape[d] - 1);
+    }
+  }
+}
+
+}  // namespace
+
+void copy(const View& x, void* out, DType out_dt) {
+  const i64 n = x.numel();
+  if (n == 0) return;
+  const i64* st[1] = {x.strides};
+  const i64 offs[1] = {x.offset};
+  RowIter<1> it(x.nd, x.shape, st, offs);
+  dispatch(out_dt, [&](auto otag) {
+    using D = decltype(otag);
+    D* o = static_cast<D*>(out);
+    dispatch(x.dtype, [&](auto itag) {
+      using S = decltype(itag);
+      const S* src = static_cast<const S*>(x.data);
+      if constexpr (std::is_same_v<D, S>) {
+        // Same type, contiguous rows: block copies, rows split across threads when many.
+        if (it.inner_stride[0] == 1) {
+          const i64 min_rows = std::max<i64>(1, kParallelElements / std::max<i64>(1, it.inner));
+          for_chunks(it.rows, [&](i64 r0, i64 nr) {
+            RowIter<1> jt = it;
+            for (i64 r = 0; r < r0; r++) jt.next();
+            for (i64 r = r0; r < r0 + nr; r++) {
+              std::memcpy(o + r * jt.inner, src + jt.offs[0], static_cast<size_t>(jt.inner) * sizeof(D));
+              jt.next();
+            }
+          }, min_rows);
+          return;
+        }
+      }
+      if (it.nd >= 2 && it.strides[0][it.nd - 2] == 1 && it.inner >= 8 && it.shape[it.nd - 2] >= 8) {
+        copy_transposed<D, S>(src, x.offset, it.nd, it.shape, it.strides[0], o);
+        return;
+      }
+      for (i64 r = 0; r < it.rows; r++) {
+        convert_row(src + it.offs[0], it.inner_stride[0], o + r * it.inner, 1, it.inner);
+        it.next();
+      }
+    });
+  });
+}
+
+namespace {
+
+size_t elem_size(DType t) {
+  switch (t) {
+    case DType::F32: case DType::I32: return 4;
+    case DType::F64: return 8;
+    case DType::Bool: return 1;
+  }
+  return 1;
+}
+
+/** Whether the bytes two views can address overlap (then only element order is safe). */
+bool may_overlap(const View& a, const View& b) {
+  auto range = [](const View& v, const char** lo, const char** hi) {
+    i64 l = v.offset, h = v.offset;
+    for (int d = 0; d < v.nd; d++) {
+      const i64 span = (v.shape[d] - 1) * v.strides[d];
+      if (span < 0) l += span; else h += span;
+    }
+    const size_t es = elem_size(v.dtype);
+    *lo = static_cast<const char*>(v.data) + l * static_cast<i64>(es);
+    *hi = static_cast<const char*>(v.data) + (h + 1) * static_cast<i64>(es);
+  };
+  const char *alo, *ahi, *blo, *bhi;
+  range(a, &alo, &ahi);
+  range(b, &blo, &bhi);
+  return alo < bhi && blo < ahi;
+}
+
+}  // namespace
+
+void assign(const View& dst, const View& src) {
+  if (dst.numel() == 0) return;
+  const i64* st[2] = {dst.strides, src.strides};
+  const i64 offs[2] = {dst.offset, src.offset};
+  RowIter<2> it(dst.nd, dst.shape, st, offs);
+  const bool separate = !may_overlap(dst, src);
+  dispatch(dst.dtype, [&](auto dtag) {
+    using D = decltype(dtag);
+    D* d = static_cast<D*>(dst.data);
+    dispatch(src.dtype, [&](auto stag) {
+      using S = decltype(stag);
+      const S* s = static_cast<const S*>(src.data);
+      const i64 sd = it.inner_stride[0], ss = it.inner_stride[1];
+      for (i64 r = 0; r < it.rows; r++) {
+        D* pd = d + it.offs[0];
+        const S* ps = s + it.offs[1];
+        if constexpr (std::is_same_v<D, S>) {
+          // Separate buffers: block copies and fills (with overlap, element order below).
+          if (separate && sd == 1 && ss == 1) {
+            std::memcpy(pd, ps, static_cast<size_t>(it.inner) * sizeof(D));
+            it.next();
+            continue;
+          }
+          if (separate && sd == 1 && ss == 0) {
+            std::fill(pd, pd + it.inner, Cast<D>::from(ps[0]));
+            it.next();
+            continue;
+          }
+        }
+        // Element order, one element at a time: overlapping views behave as in the js backend.
+        for (i64 j = 0; j < it.inner; j++) pd[j * sd] = Cast<D>::from(ps[j * ss]);
+        it.next();
+      }
+    });
+  });
+}
+
+}  // namespace gl

@@ -1,0 +1,412 @@
+// The GEMM driver: BLIS's five loops around a micro-kernel. For each NC-wide block of B and
+// KC-deep slice, B is packed into NR-column panels; for each MC-tall block of A, A is packed
+// into MR-row panels; the micro-kernel then sweeps the tiles. Threads split C into disjoint
+// blocks (each packs its own panels), so no thread waits on another within a product.
+#include "gemm.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "cast.h"
+#include "gemm_kernels.h"
+#include "parallel.h"
+
+namespace gl {
+
+namespace {
+
+struct Kernels {
+  GemmKernel<float> f32;
+  GemmKernel<double> f64;
+};
+
+Kernels select_best() {
+  Kernels k;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && avx512_kernels(&k.f32, &k.f64)) return k;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && avx2_kernels(&k.f32, &k.f64)) return k;
+#endif
+  generic_kernels(&k.f32, &k.f64);
+  return k;
+}
+
+Kernels& kernels() {
+  static Kernels k = select_best();
+  return k;
+}
+
+template <class T> const GemmKernel<T>& kernel();
+template <> const GemmKernel<float>& kernel<float>() { return kernels().f32; }
+template <> const GemmKernel<double>& kernel<double>() { return kernels().f64; }
+
+// Products smaller than this (multiply-adds) stay on the calling thread.
+constexpr double kParallelWork = 64.0 * 64.0 * 64.0;
+
+/** A per-thread, 64-byte aligned scratch buffer that only grows. */
+template <class T>
+T* scratch(int slot, size_t n) {
+  struct Buf {
+    void* p = nullptr;
+    size_t cap = 0;
+  };
+  thread_local Buf bufs[2];
+  Buf& b = bufs[slot];
+  const size_t bytes = n * sizeof(T);
+  if (b.cap < bytes) {
+    std::free(b.p);
+    b.cap = std::max(bytes, b.cap * 2);
+    b.p = std::aligned_alloc(64, (b.cap + 63) / 64 * 64);
+  }
+  return static_cast<T*>(b.p);
+}
+
+// Depth of the tiles a transposing pack moves at a time: the destination rows of one tile
+// (kPackTile x width elements) stay in L1 while every source line is read once.
+constexpr i64 kPackTile = 8;
+
+/**
+ * dst[p * width + j] = src[j * ld + p] for j < lines, p < kc (each source line is contiguous
+ * along p), and zero for lines <= j < width: a panel packed from the "wrong" layout.
+ */
+template <class T>
+void pack_lines(const T* src, i64 ld, i64 kc, i64 lines, int width, T* dst) {
+  for (i64 p0 = 0; p0 < kc; p0 += kPackTile) {
+    const i64 pl = std::min(kPackTile, kc - p0);
+    T* d = dst + p0 * width;
+    for (i64 j = 0; j < lines; j++) {
+      const T* s = src + j * ld + p0;
+      for (i64 q = 0; q < pl; q++) d[q * width + j] = s[q];
+    }
+    for (i64 j = lines; j < width; j++) {
+      for (i64 q = 0; q < pl; q++) d[q * width + j] = 0;
+    }
+  }
+}
+
+/** dst[p * width + j] = src[p * rs + j * cs] for j < lines, zero beyond: any other layout. */
+template <class T>
+void pack_strided(const T* src, i64 rs, i64 cs, i64 kc, i64 lines, int width, T* dst) {
+  for (i64 p = 0; p < kc; p++) {
+    const T* s = src + p * rs;
+    T* d = dst + p * width;
+    if (cs == 1) {
+      std::memcpy(d, s, sizeof(T) * lines);
+    } else {
+      for (i64 j = 0; j < lines; j++) d[j] = s[j * cs];
+    }
+    for (i64 j = lines; j < width; j++) d[j] = 0;
+  }
+}
+
+/** Packs A[0:mc, 0:kc] into MR-row panels, k-major inside a panel, zero rows past mc. */
+template <class T>
+void pack_a(const T* a, i64 ars, i64 acs, i64 mc, i64 kc, int mr, T* dst) {
+  for (i64 i0 = 0; i0 < mc; i0 += mr, dst += mr * kc) {
+    const i64 rows = std::min<i64>(mr, mc - i0);
+    const T* src = a + i0 * ars;
+    if (acs == 1 && ars != 1) pack_lines(src, ars, kc, rows, mr, dst);  // row-major A
+    else pack_strided(src, acs, ars, kc, rows, mr, dst);                // column-major A: memcpy per k
+  }
+}
+
+/** Packs B[0:kc, 0:nc] into NR-column panels, k-major inside a panel, zero columns past nc. */
+template <class T>
+void pack_b(const T* b, i64 brs, i64 bcs, i64 kc, i64 nc, int nr, T* dst) {
+  for (i64 j0 = 0; j0 < nc; j0 += nr, dst += nr * kc) {
+    const i64 cols = std::min<i64>(nr, nc - j0);
+    const T* src = b + j0 * bcs;
+    if (brs == 1 && bcs != 1) pack_lines(src, bcs, kc, cols, nr, dst);  // transposed B (x @ W^T)
+    else pack_strided(src, brs, bcs, kc, cols, nr, dst);                // row-major B: memcpy per k
+  }
+}
+
+/**
+ * The blocked product on the calling thread: C (=) A B for one block of C. The micro-kernel
+ * runs along rows of B (its vector dimension), so the loops keep one MR x KC micro-panel of
+ * A in L1 while the NR-wide panels of a KC x NC block of B stream from L2; the packed
+ * MC x KC block of A sits in L3 and is packed once per KC slice.
+ */
+template <class T>
+void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
+                 const T* b, i64 brs, i64 bcs, T* c, i64 ldc) {
+  const int mr = K.mr, nr = K.nr;
+  const i64 kc_max = std::min(K.kc, k);
+  const i64 mc_max = std::min<i64>(K.mc, (m + mr - 1) / mr * mr);
+  const i64 nc_max = std::min<i64>(K.nc, (n + nr - 1) / nr * nr);
+  T* pa = scratch<T>(0, static_cast<size_t>(mc_max * kc_max));
+  T* pb = scratch<T>(1, static_cast<size_t>(nc_max * kc_max));
+  alignas(64) T tile[32 * 64];  // one edge tile (MR x NR <= 32 x 64)
+  for (i64 ic = 0; ic < m; ic += K.mc) {
+    const i64 mc = std::min(K.mc, m - ic);
+    for (i64 pc = 0; pc < k; pc += K.kc) {
+      const i64 kc = std::min(K.kc, k - pc);
+      const bool first = pc == 0;
+      pack_a(a + ic * ars + pc * acs, ars, acs, mc, kc, mr, pa);
+      for (i64 jc = 0; jc < n; jc += K.nc) {
+        const i64 nc = std::min(K.nc, n - jc);
+        pack_b(b + pc * brs + jc * bcs, brs, bcs, kc, nc, nr, pb);
+        for (i64 ir = 0; ir < mc; ir += mr) {
+          const i64 rows = std::min<i64>(mr, mc - ir);
+          const T* pai = pa + ir * kc;
+          for (i64 jr = 0; jr < nc; jr += nr) {
+            const i64 cols = std::min<i64>(nr, nc - jr);
+            const T* pbj = pb + jr * kc;
+            T* cij = c + (ic + ir) * ldc + jc + jr;
+            if (rows == mr && cols == nr) {
+              K.run(kc, pai, pbj, cij, ldc, first);
+              continue;
+            }
+            // Edge tile: the same kernel into a staging tile, then only the valid part.
+            K.run(kc, pai, pbj, tile, nr, true);
+            for (i64 r = 0; r < rows; r++) {
+              T* cr = cij + r * ldc;
+              const T* tr = tile + r * nr;
+              if (first) {
+                for (i64 j = 0; j < cols; j++) cr[j] = tr[j];
+              } else {
+                for (i64 j = 0; j < cols; j++) cr[j] += tr[j];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * y[i] = sum_p x[i, p] v[p] for i in [i0, i1) (one row or column of C): dot products along
+ * contiguous rows, or column sweeps (axpy) when x's rows are adjacent; summed over p in order.
+ */
+template <class T>
+void gemv_range(i64 i0, i64 i1, i64 k, const T* x, i64 s_len, i64 s_k, const T* v, i64 sv, T* y, i64 sy) {
+  if (s_len == 1 && s_k != 1) {
+    std::vector<T> acc(static_cast<size_t>(i1 - i0), T(0));
+    T* ac = acc.data();
+    const i64 len = i1 - i0;
+    for (i64 p = 0; p < k; p++) {
+      const T vp = v[p * sv];
+      const T* xp = x + i0 + p * s_k;
+      for (i64 i = 0; i < len; i++) ac[i] += xp[i] * vp;
+    }
+    for (i64 i = 0; i < len; i++) y[(i0 + i) * sy] = ac[i];
+    return;
+  }
+  for (i64 i = i0; i < i1; i++) {
+    const T* xi = x + i * s_len;
+    T s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    i64 p = 0;
+    if (s_k == 1 && sv == 1) {
+      for (; p + 4 <= k; p += 4) {
+        s0 += xi[p] * v[p]; s1 += xi[p + 1] * v[p + 1];
+        s2 += xi[p + 2] * v[p + 2]; s3 += xi[p + 3] * v[p + 3];
+      }
+    }
+    for (; p < k; p++) s0 += xi[p * s_k] * v[p * sv];
+    y[i * sy] = (s0 + s1) + (s2 + s3);
+  }
+}
+
+template <class T>
+void gemv(i64 len, i64 k, const T* x, i64 s_len, i64 s_k, const T* v, i64 sv, T* y, i64 sy, bool threads) {
+  const int nt = threads ? pool_threads() : 1;
+  if (nt <= 1 || double(len) * k < kParallelWork * 4) {
+    gemv_range(0, len, k, x, s_len, s_k, v, sv, y, sy);
+    return;
+  }
+  const i64 per = (len + nt - 1) / nt;
+  parallel_for(nt, [&](int t) {
+    const i64 i0 = t * per, i1 = std::min(len, i0 + per);
+    if (i0 < i1) gemv_range(i0, i1, k, x, s_len, s_k, v, sv, y, sy);
+  });
+}
+
+}  // namespace
+
+template <class T>
+void gemm(i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs, const T* b, i64 brs, i64 bcs, T* c, i64 ldc, bool threads) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    for (i64 i = 0; i < m; i++) std::fill(c + i * ldc, c + i * ldc + n, T(0));
+    return;
+  }
+  // A single row or column of C: a matrix-vector product (packing would be mostly padding).
+  if (m == 1) return gemv(n, k, b, bcs, brs, a, acs, c, 1, threads);
+  if (n == 1) return gemv(m, k, a, ars, acs, b, brs, c, ldc, threads);
+  const GemmKernel<T>& K = kernel<T>();
+  const int nt = threads ? pool_threads() : 1;
+  if (nt <= 1 || double(m) * n * k < kParallelWork) {
+    gemm_serial(K, m, n, k, a, ars, acs, b, brs, bcs, c, ldc);
+    return;
+  }
+  // A tm x tn grid of C blocks, one per thread; each thread packs k x (n / tn) of B and
+  // (m / tm) x k of A, so the grid whose blocks are closest to square packs least.
+  const i64 mt = (m + K.mr - 1) / K.mr, ntile = (n + K.nr - 1) / K.nr;
+  int tm = 1, tn = nt;
+  double best = -1;
+  for (int d = 1; d <= nt; d++) {
+    if (nt % d != 0) continue;
+    const int e = nt / d;
+    if (d > mt || e > ntile) continue;
+    const double cost = double(m) / d + double(n) / e;
+    if (best < 0 || cost < best) { best = cost; tm = d; tn = e; }
+  }
+  if (best < 0) {  // too few tiles for a full grid: split the longer side only
+    if (mt >= ntile) { tm = static_cast<int>(std::min<i64>(nt, mt)); tn = 1; }
+    else { tm = 1; tn = static_cast<int>(std::min<i64>(nt, ntile)); }
+  }
+  const i64 rows = (mt + tm - 1) / tm * K.mr, cols = (ntile + tn - 1) / tn * K.nr;
+  parallel_for(tm * tn, [&](int t) {
+    const i64 i0 = (t / tn) * rows, j0 = (t % tn) * cols;
+    if (i0 >= m || j0 >= n) return;
+    const i64 mb = std::min(rows, m - i0), nb = std::min(cols, n - j0);
+    gemm_serial(K, mb, nb, k, a + i0 * ars, ars, acs, b + j0 * bcs, brs, bcs, c + i0 * ldc + j0, ldc);
+  });
+}
+
+template void gemm<float>(i64, i64, i64, const float*, i64, i64, const float*, i64, i64, float*, i64, bool);
+template void gemm<double>(i64, i64, i64, const double*, i64, i64, const double*, i64, i64, double*, i64, bool);
+
+namespace {
+
+/** int32 product with wrap-around (the reference's (s + imul(x, y)) | 0). */
+void gemm_i32(i64 m, i64 n, i64 k, const int32_t* a, i64 ars, i64 acs, const int32_t* b, i64 brs, i64 bcs, int32_t* c) {
+  std::vector<uint32_t> row(static_cast<size_t>(n));
+  for (i64 i = 0; i < m; i++) {
+    std::fill(row.begin(), row.end(), 0u);
+    for (i64 p = 0; p < k; p++) {
+      const uint32_t x = static_cast<uint32_t>(a[i * ars + p * acs]);
+      const int32_t* bp = b + p * brs;
+      for (i64 j = 0; j < n; j++) row[j] += x * static_cast<uint32_t>(bp[j * bcs]);
+    }
+    for (i64 j = 0; j < n; j++) c[i * n + j] = static_cast<int32_t>(row[j]);
+  }
+}
+
+/** A contiguous copy of a view converted to T (mixed-dtype operands are multiplied in the output's type). */
+template <class T>
+std::vector<T> converted(const View& v, View& as) {
+  std::vector<T> buf(static_cast<size_t>(v.numel()));
+  as = v;
+  as.offset = 0;
+  contiguous_strides(v.nd, v.shape, as.strides);
+  const i64* st[1] = {v.strides};
+  const i64 offs[1] = {v.offset};
+  RowIter<1> it(v.nd, v.shape, st, offs);
+  dispatch(v.dtype, [&](auto tag) {
+    using S = decltype(tag);
+    for (i64 r = 0; r < it.rows; r++) {
+      convert_row(static_cast<const S*>(v.data) + it.offs[0], it.inner_stride[0], buf.data() + r * it.inner, 1, it.inner);
+      it.next();
+    }
+  });
+  as.data = buf.data();
+  return buf;
+}
+
+/** Offsets of batch `t`'s matrices in a and b (row-major walk of the batch dims). */
+void batch_offsets(const View& a, const View& b, int nb, i64 t, i64* ao, i64* bo) {
+  *ao = a.offset;
+  *bo = b.offset;
+  for (int d = nb - 1; d >= 0; d--) {
+    const i64 i = t % a.shape[d];
+    t /= a.shape[d];
+    *ao += i * a.strides[d];
+    *bo += i * b.strides[d];
+  }
+}
+
+template <class T>
+void matmul_float(const View& a0, const View& b0, i64 m, i64 n, i64 k, T* out) {
+  const DType dt = std::is_same_v<T, float> ? DType::F32 : DType::F64;
+  View a = a0, b = b0;
+  std::vector<T> abuf, bbuf;
+  if (a0.dtype != dt) abuf = converted<T>(a0, a);
+  if (b0.dtype != dt) bbuf = converted<T>(b0, b);
+  const int nb = a.nd - 2;
+  i64 nbatch = 1;
+  for (int d = 0; d < nb; d++) nbatch *= a.shape[d];
+  const i64 ars = a.strides[nb], acs = a.strides[nb + 1], brs = b.strides[nb], bcs = b.strides[nb + 1];
+  const T* ad = static_cast<const T*>(a.data);
+  const T* bd = static_cast<const T*>(b.data);
+  auto one = [&](i64 t, bool threads) {
+    i64 ao, bo;
+    batch_offsets(a, b, nb, t, &ao, &bo);
+    gemm<T>(m, n, k, ad + ao, ars, acs, bd + bo, brs, bcs, out + t * m * n, n, threads);
+  };
+  const int nt = pool_threads();
+  // Many small products: whole products per thread; otherwise each product is split.
+  if (nbatch > 1 && nt > 1 && double(m) * n * k < kParallelWork * 8 && double(m) * n * k * nbatch >= kParallelWork) {
+    const i64 per = (nbatch + nt - 1) / nt;
+    parallel_for(nt, [&](int th) {
+      for (i64 t = th * per; t < std::min(nbatch, (th + 1) * per); t++) one(t, false);
+    });
+    return;
+  }
+  for (i64 t = 0; t < nbatch; t++) one(t, true);
+}
+
+void matmul_int(const View& a0, const View& b0, i64 m, i64 n, i64 k, void* out, DType out_dt) {
+  View a = a0, b = b0;
+  std::vector<int32_t> abuf, bbuf;
+  if (a0.dtype != DType::I32) abuf = converted<int32_t>(a0, a);
+  if (b0.dtype != DType::I32) bbuf = converted<int32_t>(b0, b);
+  const int nb = a.nd - 2;
+  i64 nbatch = 1;
+  for (int d = 0; d < nb; d++) nbatch *= a.shape[d];
+  std::vector<int32_t> tmp(out_dt == DType::I32 ? 0 : static_cast<size_t>(nbatch * m * n));
+  int32_t* o = out_dt == DType::I32 ? static_cast<int32_t*>(out) : tmp.data();
+  for (i64 t = 0; t < nbatch; t++) {
+    i64 ao, bo;
+    batch_offsets(a, b, nb, t, &ao, &bo);
+    gemm_i32(m, n, k, static_cast<const int32_t*>(a.data) + ao, a.strides[nb], a.strides[nb + 1],
+             static_cast<const int32_t*>(b.data) + bo, b.strides[nb], b.strides[nb + 1], o + t * m * n);
+  }
+  if (out_dt != DType::I32) {
+    dispatch(out_dt, [&](auto tag) {
+      using D = decltype(tag);
+      convert_row(o, 1, static_cast<D*>(out), 1, static_cast<i64>(tmp.size()));
+    });
+  }
+}
+
+}  // namespace
+
+void matmul(const View& a, const View& b, i64 m, i64 n, i64 k, void* out, DType out_dt) {
+  if (m == 0 || n == 0) return;
+  for (int d = 0; d < a.nd - 2; d++) if (a.shape[d] == 0) return;
+  switch (out_dt) {
+    case DType::F32: matmul_float<float>(a, b, m, n, k, static_cast<float*>(out)); return;
+    case DType::F64: matmul_float<double>(a, b, m, n, k, static_cast<double*>(out)); return;
+    case DType::I32: case DType::Bool: matmul_int(a, b, m, n, k, out, out_dt); return;
+  }
+}
+
+const char* gemm_isa() { return kernels().f32.isa; }
+
+bool set_gemm_isa(const char* isa) {
+  Kernels k;
+  if (std::strcmp(isa, "generic") == 0) {
+    generic_kernels(&k.f32, &k.f64);
+  } else {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    __builtin_cpu_init();
+    if (std::strcmp(isa, "avx512") == 0) {
+      if (!__builtin_cpu_supports("avx512f") || !avx512_kernels(&k.f32, &k.f64)) return false;
+    } else if (std::strcmp(isa, "avx2") == 0) {
+      if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !avx2_kernels(&k.f32, &k.f64)) return false;
+    } else {
+      return false;
+    }
+#else
+    return false;
+#endif
+  }
+  kernels() = k;
+  return true;
+}
+
+}  // namespace gl

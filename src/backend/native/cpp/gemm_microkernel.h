@@ -1,0 +1,43 @@
+// The micro-kernel body, written once over a vector-traits class `Vec` (T, V, W and the
+// load / broadcast / fma / add / store operations). An instruction-set file defines
+// GL_KERNEL_TARGET (a target attribute) and includes this inside an anonymous namespace,
+// so each copy is compiled for that instruction set only and never shared with others.
+//
+// Included by gemm_avx512.cc and gemm_avx2.cc only.
+
+/** C[MR x NV*W tile] (=|+=) sum over kc of pa[p] (broadcast) * pb[p] (vectors). */
+template <class Vec, int MR, int NV>
+GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, const typename Vec::T* pb,
+                                   typename Vec::T* c, i64 ldc, bool first) {
+  using V = typename Vec::V;
+  constexpr int W = Vec::W;
+  V acc[MR][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; r++) {
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; v++) acc[r][v] = Vec::zero();
+  }
+  for (i64 p = 0; p < kc; p++) {
+    V b[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; v++) b[v] = Vec::load(pb + v * W);
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++) {
+      const V a = Vec::broadcast(pa + r);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; v++) acc[r][v] = Vec::fma(a, b[v], acc[r][v]);
+    }
+    pa += MR;
+    pb += NV * W;
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; r++) {
+    typename Vec::T* cr = c + r * ldc;
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; v++) {
+      V x = acc[r][v];
+      if (!first) x = Vec::add(Vec::loadu(cr + v * W), x);
+      Vec::storeu(cr + v * W, x);
+    }
+  }
+}

@@ -1,0 +1,232 @@
+// The native (C++) backend against the conformance suite, plus what the suite's small
+// cases cannot show: blocked GEMM paths at sizes past the cache blocks, every micro-kernel
+// set this CPU has, and identical results with 1 and 2 threads.
+// Without a build this file fails, unless GRADLAB_EXPECT_NO_NATIVE=1 says that no compiler
+// was expected (then it checks that gradlab really fell back to the js backend).
+
+import { describe, expect, it } from "vitest";
+import { jsBackend } from "../../src/backend/js/index.js";
+import type { View } from "../../src/backend/kernels.js";
+import type { NativeBackend } from "../../src/backend/native/index.js";
+import { loadNativeBackend, nativeFallbackNotice, nativeKernelsOnly, nativeLoadError } from "../../src/backend/native/index.js";
+import type { DType } from "../../src/tensor/dtype.js";
+import { Generator } from "../../src/tensor/random.js";
+import { compareOutput, toleranceFor } from "./compare.js";
+import { runCheck, runConformance } from "./conformance.js";
+import type { LayoutSpec } from "./views.js";
+import { makeView } from "./views.js";
+
+const native = loadNativeBackend();
+const expectNone = process.env.GRADLAB_EXPECT_NO_NATIVE === "1";
+
+describe("native backend availability", () => {
+  if (expectNone) {
+    it("is absent, as GRADLAB_EXPECT_NO_NATIVE=1 says, and the fallback notice says how to get it", () => {
+      expect(native).toBeNull();
+      expect(nativeLoadError()).toMatch(/not built|failed to load/);
+      expect(nativeFallbackNotice()).toMatch(/running on the js backend.*npm rebuild gradlab/);
+    });
+  } else {
+    it("is built and loads (set GRADLAB_EXPECT_NO_NATIVE=1 only where no C++ compiler is expected)", () => {
+      expect(nativeLoadError()).toBeNull();
+      expect(native?.name).toBe("native");
+    });
+  }
+});
+
+/** |x| as a contiguous float64 view (the magnitudes a product's error is measured against). */
+function absView(v: View): View {
+  const data = Float64Array.from(jsBackend.copy(v, "float64"), Math.abs);
+  const strides = v.shape.map((_, d) => v.shape.slice(d + 1).reduce((p, s) => p * s, 1));
+  return { data, shape: v.shape, strides, offset: 0 };
+}
+
+const normal = (g: Generator) => g.normal();
+
+function nativeOnly(nb: NativeBackend): void {
+  interface Product { name: string; a: View; b: View; batch: number[]; m: number; k: number; n: number; dtype: DType }
+
+  // Past every blocking parameter (KC 256-512 deep, NC 256-512 columns, MC 2048-4092 rows) with odd edges.
+  function products(): Product[] {
+    const g = new Generator(7);
+    const out: Product[] = [];
+    const T: LayoutSpec = { perm: [1, 0], offset: 3 };
+    const sizes: [number, number, number][] = [[301, 517, 259], [13, 5, 1100], [4100, 3, 20], [150, 300, 2], [2, 700, 300], [1, 600, 500], [500, 600, 1]];
+    for (const dtype of ["float32", "float64"] as const) {
+      for (const [m, k, n] of sizes) {
+        for (const [an, al, bn, bl] of [["contiguous", {}, "contiguous", {}], ["transposed", T, "transposed", T], ["stepped", { step: 2, offset: 1 }, "transposed", T]] as const) {
+          out.push({
+            name: `${dtype} m=${m} k=${k} n=${n} a ${an} b ${bn}`, batch: [], m, k, n, dtype,
+            a: makeView(g, dtype, [m, k], al, normal), b: makeView(g, dtype, [k, n], bl, normal),
+          });
+        }
+      }
+      // Many small products (split by batch across threads) and a few large ones (split inside).
+      out.push({ name: `${dtype} batch 64 of 40x33x50`, batch: [64], m: 40, k: 33, n: 50, dtype,
+        a: makeView(g, dtype, [64, 40, 33], {}, normal), b: makeView(g, dtype, [64, 33, 50], { perm: [0, 2, 1] }, normal) });
+      out.push({ name: `${dtype} batch 3 of 200x150x170, b broadcast`, batch: [3], m: 200, k: 150, n: 170, dtype,
+        a: makeView(g, dtype, [3, 200, 150], {}, normal), b: makeView(g, dtype, [3, 150, 170], { zero: [true, false, false] }, normal) });
+    }
+    return out;
+  }
+
+  let built: Product[] | undefined;
+  // Built on first use, inside a test, so collecting the file stays fast.
+  const all = (): Product[] => (built ??= products());
+
+  function checkAgainstJs(label: string): string[] {
+    const problems: string[] = [];
+    for (const p of all()) {
+      const args = { batch: p.batch, m: p.m, n: p.n, k: p.k };
+      const want = jsBackend.matmul(p.a, p.b, args, p.dtype);
+      const scale = jsBackend.matmul(absView(p.a), absView(p.b), args, "float64");
+      const r = compareOutput(nb.matmul(p.a, p.b, args, p.dtype), want, toleranceFor(p.dtype, "accumulate", scale));
+      if (r.problem || r.count) problems.push(`${label} ${p.name}: ${r.problem ?? `${r.count} elements differ, first ${JSON.stringify(r.mismatches[0])}`}`);
+    }
+    return problems;
+  }
+
+  describe("native backend: large and batched matmul", () => {
+    it("matches the js backend past every cache block, with the default micro-kernels", () => {
+      expect(checkAgainstJs(nb.gemmIsa())).toEqual([]);
+    });
+
+    it("gives bit-identical products with 1 and 2 threads", () => {
+      const before = nb.getNumThreads();
+      try {
+        nb.setNumThreads(1);
+        const one = all().map((p) => nb.matmul(p.a, p.b, { batch: p.batch, m: p.m, n: p.n, k: p.k }, p.dtype));
+        nb.setNumThreads(2);
+        const two = all().map((p) => nb.matmul(p.a, p.b, { batch: p.batch, m: p.m, n: p.n, k: p.k }, p.dtype));
+        const differ = all().filter((_, i) => !one[i].every((v, j) => Object.is(v, two[i][j]))).map((p) => p.name);
+        expect(differ).toEqual([]);
+      } finally {
+        nb.setNumThreads(before);
+      }
+    });
+
+    it("gives bit-identical large elementwise results and reductions with 1 and 2 threads", () => {
+      const g = new Generator(3);
+      const x = makeView(g, "float32", [300, 700], {}, normal);
+      const y = makeView(g, "float32", [300, 700], {}, normal);
+      const run = () => [
+        nb.unary("tanh", x, "float32"), nb.unary("exp", x, "float32"), nb.binary("mul", x, y, [300, 700], "float32"),
+        nb.binary("gt", x, y, [300, 700], "bool"), nb.copy({ ...x, shape: [700, 300], strides: [1, 700] }, "float32"),
+        nb.reduce("sum", x, [0], "float32"), nb.reduce("sum", x, [1], "float32"),
+      ];
+      const before = nb.getNumThreads();
+      try {
+        nb.setNumThreads(1);
+        const one = run();
+        nb.setNumThreads(2);
+        const two = run();
+        expect(one.map((o, i) => o.every((v, j) => Object.is(v, two[i][j])))).toEqual(one.map(() => true));
+      } finally {
+        nb.setNumThreads(before);
+      }
+    });
+  });
+
+  describe("native backend: large elementwise kernels, reductions and copies", () => {
+    // The conformance cases are small; these run the split (threaded) and tiled paths.
+    const g = new Generator(11);
+    const sample = (dt: DType) => (gen: Generator) => (dt === "bool" ? (gen.uniform() < 0.5 ? 1 : 0) : dt === "int32" ? gen.integer(-1000, 1000) : gen.normal() * 3);
+
+    it("copies large transposed and permuted views exactly as the js backend does", () => {
+      const bad: string[] = [];
+      for (const from of ["float32", "float64", "int32", "bool"] as const) {
+        for (const to of ["float32", "float64", "int32", "bool"] as const) {
+          for (const [shape, spec] of [[[70, 300], { perm: [1, 0], offset: 2 }], [[3, 40, 50], { perm: [0, 2, 1] }], [[4, 30, 20, 9], { perm: [2, 0, 3, 1], step: 2 }]] as const) {
+            const x = makeView(g, from, shape as unknown as number[], spec as LayoutSpec, sample(from));
+            const r = compareOutput(nb.copy(x, to), jsBackend.copy(x, to), toleranceFor(to, "exact"));
+            if (r.problem || r.count) bad.push(`${from}->${to} [${shape.join(",")}] ${JSON.stringify(spec)}: ${r.problem ?? JSON.stringify(r.mismatches[0])}`);
+          }
+        }
+      }
+      expect(bad).toEqual([]);
+    });
+
+    it("computes large unary and binary ops and reductions as the js backend does", () => {
+      const bad: string[] = [];
+      const shape = [300, 700];
+      for (const dt of ["float32", "float64"] as const) {
+        const x = makeView(g, dt, shape, {}, normal), y = makeView(g, dt, shape, {}, normal);
+        const xt = makeView(g, dt, shape, { perm: [1, 0] }, normal);
+        const check = (label: string, got: ArrayLike<number>, want: Float32Array | Float64Array | Int32Array | Uint8Array, tol: ReturnType<typeof toleranceFor>) => {
+          const r = compareOutput(got, want, tol);
+          if (r.problem || r.count) bad.push(`${dt} ${label}: ${r.problem ?? JSON.stringify(r.mismatches[0])}`);
+        };
+        for (const op of ["exp", "tanh", "sigmoid", "relu", "neg", "log1p"] as const) {
+          check(`unary ${op}`, nb.unary(op, x, dt), jsBackend.unary(op, x, dt), toleranceFor(dt, "elementwise"));
+          check(`unary ${op} transposed`, nb.unary(op, xt, dt), jsBackend.unary(op, xt, dt), toleranceFor(dt, "elementwise"));
+        }
+        for (const op of ["add", "mul", "div", "maximum"] as const) {
+          check(`binary ${op}`, nb.binary(op, x, y, shape, dt), jsBackend.binary(op, x, y, shape, dt), toleranceFor(dt, "elementwise"));
+          check(`binary ${op} transposed`, nb.binary(op, x, xt, shape, dt), jsBackend.binary(op, x, xt, shape, dt), toleranceFor(dt, "elementwise"));
+        }
+        check("binary gt", nb.binary("gt", x, y, shape, "bool"), jsBackend.binary("gt", x, y, shape, "bool"), toleranceFor("bool", "exact"));
+        for (const axes of [[0], [1], [0, 1]]) {
+          const scale = jsBackend.reduce("sum", absView(x), axes, "float64");
+          check(`sum over [${axes}]`, nb.reduce("sum", x, axes, dt), jsBackend.reduce("sum", x, axes, dt), toleranceFor(dt, "accumulate", scale));
+          check(`max over [${axes}]`, nb.reduce("max", xt, axes, dt), jsBackend.reduce("max", xt, axes, dt), toleranceFor(dt, "exact"));
+        }
+      }
+      expect(bad).toEqual([]);
+    });
+  });
+
+  // Every micro-kernel set this CPU can run, not only the one chosen by default.
+  for (const isa of ["avx512", "avx2", "generic"]) {
+    describe(`native backend: ${isa} micro-kernels`, () => {
+      it(`${isa}: conformance matmul checks and large products (skipped only where the CPU lacks ${isa})`, () => {
+        const chosen = nb.gemmIsa();
+        const ok = nb.setGemmIsa(isa);
+        if (!ok) {
+          // Only instruction sets the CPU lacks may be unavailable; generic always is.
+          expect(isa).not.toBe("generic");
+          return;
+        }
+        try {
+          const failures = ["matmul sizes", "matmul strided operands", "matmul batched", "matmul mixed dtypes"].flatMap((c) => runCheck(nb, c).map((f) => f.message));
+          expect(failures).toEqual([]);
+          expect(checkAgainstJs(isa)).toEqual([]);
+        } finally {
+          nb.setGemmIsa(chosen);
+        }
+      });
+    });
+  }
+
+  describe("native backend: errors", () => {
+    it("reports an out-of-range index as the js backend does", () => {
+      const x: View = { data: new Float32Array(300), shape: [300], strides: [1], offset: 0 };
+      const idx: View = { data: Int32Array.from({ length: 200 }, (_, i) => (i === 150 ? 300 : i)), shape: [200], strides: [1], offset: 0 };
+      const src: View = { ...x, shape: [200] };
+      for (const b of [nb, jsBackend]) {
+        expect(() => b.indexSelect(x, 0, idx, "float32")).toThrow(new RangeError("indexSelect: index 300 is out of bounds for dim 0 with size 300"));
+        expect(() => b.gather(x, 0, idx, "float32")).toThrow(new RangeError("gather: index 300 is out of bounds for dim 0 with size 300"));
+        expect(() => b.scatterAdd([300], 0, idx, src, "float32")).toThrow(new RangeError("scatterAdd: index 300 is out of bounds for dim 0 with size 300"));
+        expect(() => b.indexAdd([300], 0, idx, src, "float32")).toThrow(new RangeError("indexAdd: index 300 is out of bounds for dim 0 with size 300"));
+      }
+    });
+
+    it("refuses a view that reaches outside its storage instead of reading past it", () => {
+      const x: View = { data: new Float32Array(100), shape: [10, 20], strides: [20, 1], offset: 0 };
+      expect(() => nb.unary("neg", x, "float32")).toThrow(/outside its storage/);
+      expect(() => nb.matmul(x, { ...x, shape: [20, 10], strides: [1, 20] }, { batch: [], m: 10, n: 10, k: 20 }, "float32")).toThrow(/outside its storage/);
+    });
+
+    it("rejects a thread count below 1", () => {
+      expect(() => nb.setNumThreads(0)).toThrow(RangeError);
+    });
+  });
+}
+
+const kernels = nativeKernelsOnly();
+if (native && kernels) {
+  // Every call in C++ (small ones too, through the stand-ins for V8's on-heap arrays)...
+  runConformance({ ...kernels, name: "native, every call in C++" });
+  // ...and the backend as shipped, which sends calls too small to repay a native call to js.
+  runConformance(native);
+  nativeOnly(kernels);
+}
