@@ -97,7 +97,7 @@ export function add(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
   if (alpha !== undefined && alpha !== 1) return add(a, mul(b, alpha));
   const [x, y, dt] = prepare(a, b, "add");
   const out = runBinary(dt === "bool" ? "logicalOr" : "add", x, y, dt, "add");
-  if (needsGrad(x, y)) attach(out, "AddBackward", [x, y], (g) => [sumTo(g, x.shape), sumTo(g, y.shape)]);
+  if (needsGrad(x, y)) attach(out, "AddBackward", [x, y], (g) => [x.requiresGrad ? sumTo(g, x.shape) : null, y.requiresGrad ? sumTo(g, y.shape) : null]);
   return out;
 }
 
@@ -106,7 +106,7 @@ export function sub(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
   const [x, y, dt] = prepare(a, b, "sub");
   if (dt === "bool") throw new TypeError("sub: subtraction of bool tensors is not supported; use logicalXor or logicalNot");
   const out = runBinary("sub", x, y, dt, "sub");
-  if (needsGrad(x, y)) attach(out, "SubBackward", [x, y], (g) => [sumTo(g, x.shape), sumTo(neg(g), y.shape)]);
+  if (needsGrad(x, y)) attach(out, "SubBackward", [x, y], (g) => [x.requiresGrad ? sumTo(g, x.shape) : null, y.requiresGrad ? sumTo(neg(g), y.shape) : null]);
   return out;
 }
 
