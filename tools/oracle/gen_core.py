@@ -366,6 +366,30 @@ NAMES = set()
 FORM_COUNT = {}
 
 
+def write_fixture_files(files, generator, out_dir=None):
+    """Writes each File as <out_dir>/<name>.json: a header (generator, versions, seed,
+    tolerance) and one case per line, so diffs of regenerated fixtures stay readable.
+    Returns (path, file, text) per file."""
+    out_dir = out_dir or OUT_DIR
+    written = []
+    for f in files:
+        header = {
+            "generator": generator,
+            "torch": torch.__version__,
+            "python": platform.python_version(),
+            "seed": f.seed,
+            "tolerance": TOL,
+            "measure": "|actual - expected| <= tol * max(1, |expected|), per element",
+        }
+        body = ",\n".join(json.dumps(c, separators=(",", ":"), allow_nan=False) for c in f.cases)
+        text = json.dumps(header, separators=(",", ":"))[:-1] + ',"cases":[\n' + body + "\n]}\n"
+        path = os.path.join(out_dir, f"{f.name}.json")
+        with open(path, "w") as fh:
+            fh.write(text)
+        written.append((path, f, text))
+    return written
+
+
 def cur():
     return FILES[-1]
 
@@ -1055,20 +1079,7 @@ def main():
     gen_indexing()
     gen_linalg()
     total = 0
-    for f in FILES:
-        header = {
-            "generator": "tools/oracle/gen_core.py",
-            "torch": torch.__version__,
-            "python": platform.python_version(),
-            "seed": f.seed,
-            "tolerance": TOL,
-            "measure": "|actual - expected| <= tol * max(1, |expected|), per element",
-        }
-        body = ",\n".join(json.dumps(c, separators=(",", ":"), allow_nan=False) for c in f.cases)
-        text = json.dumps(header, separators=(",", ":"))[:-1] + ',"cases":[\n' + body + "\n]}\n"
-        path = os.path.join(OUT_DIR, f"{f.name}.json")
-        with open(path, "w") as fh:
-            fh.write(text)
+    for path, f, text in write_fixture_files(FILES, "tools/oracle/gen_core.py"):
         total += len(f.cases)
         print(f"{path}: {len(f.cases)} cases, {len(text) / 1e6:.2f} MB")
     ops = {c["op"] for f in FILES for c in f.cases}

@@ -21,7 +21,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_core import F32, F64, TOL, In, R, apply_view, dtype_name, enc_grad, enc_tensor  # noqa: E402
+from gen_core import F32, F64, TOL, File, In, R, apply_view, dtype_name, enc_grad, enc_tensor, write_fixture_files  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT_DIR = os.path.join(ROOT, "test", "fixtures", "nn")
@@ -98,12 +98,6 @@ def make_module(op, args, dt):
 
 
 # ---- case builder --------------------------------------------------------------------------
-
-
-class File:
-    def __init__(self, name, seed):
-        self.name, self.seed, self.cases = name, seed, []
-        torch.manual_seed(seed)
 
 
 FILES = []
@@ -342,20 +336,7 @@ def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     gen_conv()
     gen_pool()
-    for f in FILES:
-        header = {
-            "generator": "tools/oracle/gen_nn_conv.py",
-            "torch": torch.__version__,
-            "python": platform.python_version(),
-            "seed": f.seed,
-            "tolerance": TOL,
-            "measure": "|actual - expected| <= tol * max(1, |expected|), per element",
-        }
-        body = ",\n".join(json.dumps(c, separators=(",", ":"), allow_nan=False) for c in f.cases)
-        text = json.dumps(header, separators=(",", ":"))[:-1] + ',"cases":[\n' + body + "\n]}\n"
-        path = os.path.join(OUT_DIR, f"{f.name}.json")
-        with open(path, "w") as fh:
-            fh.write(text)
+    for path, f, text in write_fixture_files(FILES, "tools/oracle/gen_nn_conv.py", OUT_DIR):
         print(f"{path}: {len(f.cases)} cases ({sum(1 for c in f.cases if 'second' in c)} with second order), {len(text) / 1e6:.2f} MB")
 
 

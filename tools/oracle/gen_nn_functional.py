@@ -20,14 +20,17 @@ the output, the input and parameter gradients, and the state dict after the forw
 Tolerance per element: |a - e| <= tol * max(1, |e|), tol 1e-5 (float32) / 1e-10 (float64).
 """
 import json
-import math
 import os
 import platform
 import re
+import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_core import enc_num  # noqa: E402  (one encoder for every fixture: NaN/inf as strings)
 
 assert torch.__version__.startswith("1.13"), torch.__version__
 
@@ -55,18 +58,6 @@ def dtype_name(dt):
     if dt in (torch.int64, torch.int32):
         return "int32"
     raise ValueError(dt)
-
-
-def enc_num(v):
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return v
-    return int(v)
 
 
 def enc_tensor(t):
