@@ -142,9 +142,13 @@ describe("image transforms", () => {
     for (const c of crops) for (const v of c.dataSync()) expect(v === 0 || (v >= 0 && v < 18)).toBe(true);
   });
 
-  it("tta averages predictions over views", () => {
-    const out = data.transforms.tta((b) => b.sum([1, 2]), img, [data.transforms.horizontalFlip]);
-    expect(out.toArray()).toEqual(img.sum([1, 2]).toArray());
+  it("tta averages predictions over the original and each view", () => {
+    // Predict from the first column only, which the flip replaces by the last column:
+    // channel 0 columns sum to 9 (first) and 15 (last), channel 1 to 36 and 42.
+    const firstColumn = (b: gl.Tensor) => b.narrow(2, 0, 1).sum([1, 2]);
+    expect(firstColumn(img).toArray()).toEqual([9, 36]);
+    const out = data.transforms.tta(firstColumn, img, [data.transforms.horizontalFlip]);
+    expect(out.toArray()).toEqual([12, 39]);
   });
 });
 
