@@ -2,6 +2,7 @@ import { backend } from "../backend/registry.js";
 import { AccumulateGrad, checkSaved, edgeOf, Node, setGradEnabled } from "../ops/graph.js";
 import { add } from "../ops/elementwise.js";
 import { cast } from "../ops/cast.js";
+import { axpyInto } from "../ops/inplace.js";
 import { noGrad } from "../ops/graph.js";
 import { ones, zeros } from "../tensor/creation.js";
 import { fmtShape, shapesEqual } from "../tensor/shape.js";
@@ -66,7 +67,8 @@ function accumulate(v: Tensor, g: Tensor, createGraph: boolean): void {
     v._grad = createGraph ? g : detachedCopy(g);
   } else if (createGraph || v._grad.requiresGrad) {
     v._grad = add(v._grad, g);
-  } else {
+  } else if (!axpyInto(v._grad, g, 1)) {
+    // The general case (other dtype, broadcast, overlapping memory): add, then write back.
     const sum = noGrad(() => add(v._grad!, g));
     backend().assign(v._grad, sum);
     v._grad.storage.version++;

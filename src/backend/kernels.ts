@@ -125,6 +125,16 @@ export interface Backend extends ConvKernels {
   gather(x: View, axis: number, index: View, outDtype: DType): TypedArray;
   /** torch.scatter_add on zeros(outShape): out[index[i][j]][j] += src[i][j] (for axis 0). */
   scatterAdd(outShape: Shape, axis: number, index: View, src: View, outDtype: DType): TypedArray;
+  // ---- fused in-place kernels (ops helper) ----
+  /**
+   * dst += alpha * src, in place: one pass, no temporary. `src` already has dst's shape
+   * (broadcast dims carry stride 0) and the same dtype, float32, float64 or int32. As in
+   * add(dst, mul(src, alpha)): alpha is first rounded to the dtype (ToInt32 for int32) and
+   * the product is rounded before the sum (int32 wraps). dst's elements must not overlap
+   * each other; src may be dst itself (the same view) but must not otherwise overlap it.
+   */
+  axpy(dst: View, src: View, alpha: number): void;
+  // ---- end fused in-place kernels ----
   /** Matrix factorisations and solvers (float64 inside), for gl.linalg. */
   readonly linalg: LinalgKernels;
 }

@@ -70,8 +70,57 @@ function unaryInplace(op: string, f: (a: Tensor) => Tensor) {
   return (self: Tensor): Tensor => commit(self, f(source(self, op, [])), op);
 }
 
-export const add_ = (self: Tensor, other: TensorLike, alpha?: number) => commit(self, E.add(source(self, "add_", [other]), other, alpha), "add_");
-export const sub_ = (self: Tensor, other: TensorLike, alpha?: number) => commit(self, E.sub(source(self, "sub_", [other]), other, alpha), "sub_");
+/** Whether no two elements of the view share a memory location (a stride-0 dim of size > 1 does). */
+function nonOverlapping(t: Tensor): boolean {
+  const dims: [number, number][] = [];
+  for (let d = 0; d < t.ndim; d++) if (t.shape[d] > 1) dims.push([Math.abs(t.strides[d]), t.shape[d]]);
+  dims.sort((a, b) => a[0] - b[0]);
+  let extent = 0; // the largest offset the smaller dims reach
+  for (const [st, n] of dims) {
+    if (st <= extent) return false;
+    extent += st * (n - 1);
+  }
+  return true;
+}
+
+/**
+ * dst += alpha * src in one kernel pass, version bumped, when that gives exactly what
+ * add + assign would: same dtype (not bool), src broadcasting to dst's shape, dst without
+ * overlapping elements, and src either dst itself or in another buffer. False, with
+ * nothing done, otherwise. The caller has checked that nothing is being recorded.
+ * @example if (!axpyInto(v.grad, g, 1)) v.grad.copy_(v.grad.add(g))
+ */
+export function axpyInto(dst: Tensor, src: Tensor, alpha: number): boolean {
+  const dt = dst.dtype;
+  if (src.dtype !== dt || dt === "bool" || (dt === "int32" && !Number.isInteger(alpha))) return false;
+  const nd = dst.ndim, off = nd - src.ndim;
+  if (off < 0) return false;
+  for (let d = 0; d < src.ndim; d++) if (src.shape[d] !== 1 && src.shape[d] !== dst.shape[d + off]) return false;
+  if (src.data.buffer === dst.data.buffer) {
+    const same = src.data === dst.data && src.offset === dst.offset && off === 0 && shapesEqual(src.strides, dst.strides) && shapesEqual(src.shape, dst.shape);
+    if (!same) return false;
+  }
+  if (!nonOverlapping(dst)) return false;
+  backend().axpy(dst, off === 0 && shapesEqual(src.shape, dst.shape) ? src : broadcastView(src, dst.shape), alpha);
+  dst.storage.version++;
+  return true;
+}
+
+/** add_/sub_ without a graph to record: one fused pass when axpyInto can take it. */
+function fusedAdd(self: Tensor, other: TensorLike, alpha: number, op: string): boolean {
+  if (isGradEnabled() && (self.requiresGrad || (other instanceof Tensor && other.requiresGrad))) return false;
+  if (!(self instanceof Tensor)) return false;
+  if (other instanceof Tensor) return axpyInto(self, other, alpha);
+  if (typeof other !== "number" || resultType([self, other]) !== self.dtype) return false;
+  return axpyInto(self, operand(other, self.dtype, op), alpha);
+}
+
+/** self += alpha * other (in place; one pass when nothing is recorded). */
+export const add_ = (self: Tensor, other: TensorLike, alpha?: number) =>
+  fusedAdd(self, other, alpha ?? 1, "add_") ? self : commit(self, E.add(source(self, "add_", [other]), other, alpha), "add_");
+/** self -= alpha * other (in place; one pass when nothing is recorded). */
+export const sub_ = (self: Tensor, other: TensorLike, alpha?: number) =>
+  fusedAdd(self, other, -(alpha ?? 1), "sub_") ? self : commit(self, E.sub(source(self, "sub_", [other]), other, alpha), "sub_");
 export const mul_ = binaryInplace("mul_", E.mul);
 export const div_ = binaryInplace("div_", E.div);
 export const pow_ = binaryInplace("pow_", E.pow);

@@ -1,6 +1,7 @@
 import type { Backend } from "../kernels.js";
 import { convKernels } from "./conv.js";
 import { assign, binary, copy, unary, where } from "./elementwise.js";
+import { axpy } from "./fused.js";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.js";
 import { linalg } from "./linalg.js";
 import { matmul } from "./matmul.js";
@@ -11,6 +12,7 @@ export const jsBackend: Backend = {
   name: "js",
   unary, binary, where, reduce, argReduce, scan, copy, assign, matmul,
   indexSelect, indexAdd, gather, scatterAdd,
+  axpy,
   linalg,
   ...convKernels,
 };

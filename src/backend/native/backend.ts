@@ -281,6 +281,19 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
       return give(out, o);
     },
 
+    // ---- fused in-place kernels (ops helper) ----
+    axpy(dst: View, src: View, alpha: number): void {
+      const nd = dst.shape.length;
+      const n = numel(dst.shape);
+      if (n === 0) return;
+      if (n <= SMALL || nd > MAX_DIMS || src.strides.length !== nd) { jsBackend.axpy(dst, src, alpha); return; }
+      pos = 0; shape(dst.shape); operand(dst, nd); operand(src, nd);
+      const d = arg(dst.data, 0);
+      addon.axpy(d, arg(src.data, 1), alpha);
+      give(dst.data, d);
+    },
+    // ---- end fused in-place kernels ----
+
     // Not yet native: dense factorisations and convolutions run on the js kernels.
     linalg: jsBackend.linalg,
     conv2d: jsBackend.conv2d,

@@ -1,25 +1,96 @@
+import type { View } from "../../backend/kernels.js";
+import { backend } from "../../backend/registry.js";
 import { add } from "../../ops/elementwise.js";
-import { matmul } from "../../ops/matmul.js";
-import { t as transpose2d } from "../../ops/shape.js";
+import { attach, needsGrad } from "../../ops/graph.js";
+import { matmul, mm } from "../../ops/matmul.js";
+import { checkTensor } from "../../ops/operand.js";
+import { sum } from "../../ops/reduce.js";
+import { reshape, transpose, t as transpose2d } from "../../ops/shape.js";
 import { empty } from "../../tensor/creation.js";
 import type { DType } from "../../tensor/dtype.js";
-import { fmtShape } from "../../tensor/shape.js";
-import type { Tensor } from "../../tensor/tensor.js";
+import { broadcastShapes, fmtShape, numel, shapesEqual } from "../../tensor/shape.js";
+import { Tensor } from "../../tensor/tensor.js";
 import { kaimingUniform_, uniform_ } from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 
 /**
- * y = x W^T + b, with PyTorch's layout (weight [outFeatures, inFeatures]) and init
- * (weight and bias uniform in ±1/sqrt(inFeatures)).
- * @example const fc = new nn.Linear(784, 10); fc.forward(gl.randn([32, 784])).shape // [32, 10]
+ * Rows of `x` ([..., K]) as an [M, K] matrix view: its leading dims merged without copying
+ * when their strides allow, else a contiguous copy (the one copy linear may make).
+ */
+function rowsOf(x: Tensor, m: number, k: number): View {
+  let inner = -1; // the leading dim of size > 1 nearest the end: its stride steps one row
+  let ok = true;
+  for (let d = x.ndim - 2; d >= 0 && ok; d--) {
+    if (x.shape[d] === 1) continue;
+    if (inner >= 0 && x.strides[d] !== x.strides[inner] * x.shape[inner]) ok = false;
+    inner = d;
+  }
+  if (!ok) return { data: backend().copy(x, x.dtype), offset: 0, shape: [m, k], strides: [k, 1] };
+  // Track the innermost leading dim, not the outermost the loop ends on.
+  let rs = 0;
+  for (let d = x.ndim - 2; d >= 0; d--) if (x.shape[d] !== 1) { rs = x.strides[d]; break; }
+  return { data: x.data, offset: x.offset, shape: [m, k], strides: [rs, x.strides[x.ndim - 1]] };
+}
+
+/** linear through matmul and add (1-D weights, mixed dtypes, bias shapes other than [N]). */
+function linearComposite(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  const y = matmul(x, transpose2d(weight));
+  if (!bias) return y;
+  if (!shapesEqual(broadcastShapes(y.shape, bias.shape, "linear"), y.shape)) {
+    throw new RangeError(`linear: bias of shape ${fmtShape(bias.shape)} cannot be added to the output of shape ${fmtShape(y.shape)}`);
+  }
+  return add(y, bias);
+}
+
+/**
+ * y = x W^T + b, with PyTorch's layout (weight [outFeatures, inFeatures]), as one op: the
+ * leading dims of x are merged into one 2-D product with the weight read transposed in
+ * place, the bias added into the product, and one graph node whose gradients are
+ * dx = g W, dW = g^T x (in the weight's own layout) and db = g summed over rows.
+ * @example gl.nn.functional.linear(gl.randn([4, 3]), gl.randn([5, 3]), gl.zeros([5])).shape // [4, 5]
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor(x, "linear", "input");
+  checkTensor(weight, "linear", "weight");
+  if (bias) checkTensor(bias, "linear", "bias");
+  if (weight.ndim === 0 || weight.ndim > 2) {
+    throw new RangeError(`linear: weight must be 1-D or 2-D ([outFeatures, inFeatures]), got shape ${fmtShape(weight.shape)}`);
+  }
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[weight.ndim - 1]) {
     throw new RangeError(`linear: input of shape ${fmtShape(x.shape)} does not match weight of shape ${fmtShape(weight.shape)}: expected the input's last dim to be ${weight.shape[weight.ndim - 1]}`);
   }
-  const y = matmul(x, transpose2d(weight));
-  return bias ? add(y, bias) : y;
+  const dt = x.dtype;
+  const n = weight.ndim === 2 ? weight.shape[0] : -1;
+  const fast = n >= 0 && weight.dtype === dt && dt !== "bool" && (!bias || (bias.dtype === dt && bias.ndim === 1 && bias.shape[0] === n));
+  if (!fast) return linearComposite(x, weight, bias ?? null);
+
+  const k = weight.shape[1];
+  const lead = x.shape.slice(0, -1);
+  const m = numel(lead);
+  const wt: View = { data: weight.data, offset: weight.offset, shape: [k, n], strides: [weight.strides[1], weight.strides[0]] };
+  const data = backend().matmul(rowsOf(x, m, k), wt, { batch: [], m, n, k }, dt);
+  if (bias && m * n > 0) {
+    const b = bias;
+    backend().axpy({ data, offset: 0, shape: [m, n], strides: [n, 1] }, { data: b.data, offset: b.offset, shape: [m, n], strides: [0, b.strides[0]] }, 1);
+  }
+  const out = Tensor.fromArray(data, [...lead, n], dt);
+  if (needsGrad(x, weight, bias ?? undefined)) {
+    const inputs = bias ? [x, weight, bias] : [x, weight];
+    // Each gradient reads only the other operand: save just those (PyTorch's addmm does too).
+    const saved = [...(weight.requiresGrad ? [x] : []), ...(x.requiresGrad ? [weight] : [])];
+    attach(out, "LinearBackward", inputs, (g) => {
+      const g2 = g.ndim === 2 ? g : reshape(g, [m, n]);
+      const grads: (Tensor | null)[] = [
+        x.requiresGrad ? (x.ndim === 2 ? mm(g2, weight) : reshape(mm(g2, weight), x.shape)) : null,
+        // g^T x is [N, K]: the weight's layout, no transpose of the result.
+        weight.requiresGrad ? mm(transpose(g2, 0, 1), x.ndim === 2 ? x : reshape(x, [m, k])) : null,
+      ];
+      if (bias) grads.push(bias.requiresGrad ? sum(g2, 0) : null);
+      return grads;
+    }, saved);
+  }
+  return out;
 }
 
 export class Linear extends Module {

@@ -13,6 +13,7 @@
 
 #include "common.h"
 #include "elementwise.h"
+#include "fused.h"
 #include "gemm.h"
 #include "indexing.h"
 #include "parallel.h"
@@ -145,6 +146,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod("indexAdd", &Addon::IndexAdd),
       InstanceMethod("gather", &Addon::Gather),
       InstanceMethod("scatterAdd", &Addon::ScatterAdd),
+      InstanceMethod("axpy", &Addon::Axpy),  // fused in-place kernels (ops helper)
       InstanceMethod("setNumThreads", &Addon::SetNumThreads),
       InstanceMethod("getNumThreads", &Addon::GetNumThreads),
       InstanceMethod("setGemmIsa", &Addon::SetGemmIsa),
@@ -408,6 +410,22 @@ class Addon : public Napi::Addon<Addon> {
     if (e.bad) return OutOfBounds(info.Env(), "scatterAdd", e);
     return info.Env().Undefined();
   }
+
+  // ---- fused in-place kernels (ops helper) ----
+  Napi::Value Axpy(const Napi::CallbackInfo& info) {
+    Array arr[2];
+    if (!Arrays(info, 0, 2, arr) || info.Length() < 3 || !info[2].IsNumber()) return Fail(info.Env(), "axpy(dst, src, alpha)");
+    View d, s;
+    MetaReader m = Meta();
+    if (!m.shape(&d)) return Fail(info.Env(), "axpy: bad metadata");
+    s.nd = d.nd;
+    for (int i = 0; i < d.nd; i++) s.shape[i] = d.shape[i];
+    if (!m.operand(&d, arr[0]) || !m.operand(&s, arr[1])) return Fail(info.Env(), "axpy: bad metadata");
+    if (!Check(d, arr[0]) || !Check(s, arr[1])) return Fail(info.Env(), "axpy: view outside its storage");
+    if (!axpy(d, s, info[2].As<Napi::Number>().DoubleValue())) return Fail(info.Env(), "axpy: dst and src must share a dtype among float32, float64 and int32");
+    return info.Env().Undefined();
+  }
+  // ---- end fused in-place kernels ----
 
   Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
     const int n = Int(info, 0);
