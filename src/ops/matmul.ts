@@ -1,6 +1,6 @@
 import { backend } from "../backend/registry.js";
 import { promoteTypes } from "../tensor/dtype.js";
-import { broadcastShapes, broadcastStrides, fmtShape } from "../tensor/shape.js";
+import { broadcastShapes, broadcastStrides, fmtShape, numel } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { cast } from "./cast.js";
 import { mul } from "./elementwise.js";
@@ -8,6 +8,34 @@ import { attach, needsGrad } from "./graph.js";
 import { checkTensor } from "./operand.js";
 import { sumTo } from "./reduce.js";
 import { reshape, squeeze, transpose, unsqueeze } from "./shape.js";
+
+/**
+ * The stride between consecutive rows when dims [0, upTo) of a strided layout merge into
+ * one dim (size-1 dims may carry any stride), or null when they do not. 0 when all are 1.
+ * @example rowStride([4, 8, 3], [24, 3, 1], 2) // 3: a contiguous [4, 8, 3] is 32 rows of 3
+ */
+export function rowStride(shape: readonly number[], strides: readonly number[], upTo: number): number | null {
+  let inner = -1;
+  for (let d = upTo - 1; d >= 0; d--) {
+    if (shape[d] === 1) continue;
+    if (inner >= 0 && strides[d] !== strides[inner] * shape[inner]) return null;
+    inner = d;
+  }
+  for (let d = upTo - 1; d >= 0; d--) if (shape[d] !== 1) return strides[d];
+  return 0;
+}
+
+/** Whether t's last two dims are stored as the transpose of a contiguous matrix (strides [1, rows]). */
+function isTransposedContiguous(t: Tensor): boolean {
+  const r = t.ndim - 2;
+  return r >= 0 && t.shape[r] > 1 && t.shape[r + 1] > 1 && t.strides[r] === 1 && t.strides[r + 1] === t.shape[r];
+}
+
+/** Whether every batch dim of a view is broadcast (stride 0) or of size 1. */
+function batchBroadcast(shape: readonly number[], strides: readonly number[], nb: number): boolean {
+  for (let d = 0; d < nb; d++) if (shape[d] !== 1 && strides[d] !== 0) return false;
+  return true;
+}
 
 /** Batched product of two tensors with at least 2 dims each; batch dims broadcast. */
 function matmulNd(a: Tensor, b: Tensor, op: string): Tensor {
@@ -28,16 +56,52 @@ function matmulNd(a: Tensor, b: Tensor, op: string): Tensor {
   // Backends multiply operands of one dtype: cast first (differentiably) when they differ.
   if (a.dtype !== dt) a = cast(a, dt);
   if (b.dtype !== dt) b = cast(b, dt);
-  const av = { data: a.data, offset: a.offset, shape: [...batch, m, k], strides: broadcastStrides(a.shape, a.strides, [...batch, m, k]) };
-  const bv = { data: b.data, offset: b.offset, shape: [...batch, k, n], strides: broadcastStrides(b.shape, b.strides, [...batch, k, n]) };
-  const out = Tensor.fromArray(backend().matmul(av, bv, { batch, m, n, k }, dt), [...batch, m, n], dt);
+  const nb = batch.length;
+  const aShape = [...batch, m, k], bShape = [...batch, k, n];
+  const aStrides = broadcastStrides(a.shape, a.strides, aShape), bStrides = broadcastStrides(b.shape, b.strides, bShape);
+  // b the same matrix for every batch and a's batch and row dims one run of rows: one 2-D GEMM.
+  const rs = nb > 0 && batchBroadcast(bShape, bStrides, nb) ? rowStride(aShape, aStrides, nb + 1) : null;
+  let data;
+  if (rs !== null) {
+    const rows = numel(batch) * m;
+    const av = { data: a.data, offset: a.offset, shape: [rows, k], strides: [rs, aStrides[nb + 1]] };
+    const bv = { data: b.data, offset: b.offset, shape: [k, n], strides: [bStrides[nb], bStrides[nb + 1]] };
+    data = backend().matmul(av, bv, { batch: [], m: rows, n, k }, dt);
+  } else {
+    const av = { data: a.data, offset: a.offset, shape: aShape, strides: aStrides };
+    const bv = { data: b.data, offset: b.offset, shape: bShape, strides: bStrides };
+    data = backend().matmul(av, bv, { batch, m, n, k }, dt);
+  }
+  const out = Tensor.fromArray(data, [...batch, m, n], dt);
   if (needsGrad(a, b)) {
     attach(out, "MmBackward", [a, b], (g) => [
-      a.requiresGrad ? sumTo(matmulNd(g, transpose(b, -1, -2), op), a.shape) : null,
-      b.requiresGrad ? sumTo(matmulNd(transpose(a, -1, -2), g, op), b.shape) : null,
+      a.requiresGrad ? gradA(g, a, b, op) : null,
+      b.requiresGrad ? gradB(g, a, b, op) : null,
     ], [a, b]);
   }
   return out;
+}
+
+/** d(a @ b)/da = g b^T, made in a's layout when a is a transposed matrix (as (b g^T)^T). */
+function gradA(g: Tensor, a: Tensor, b: Tensor, op: string): Tensor {
+  if (a.ndim === 2 && b.ndim === 2 && isTransposedContiguous(a)) return transpose(matmulNd(b, transpose(g, 0, 1), op), 0, 1);
+  return sumTo(matmulNd(g, transpose(b, -1, -2), op), a.shape);
+}
+
+/**
+ * d(a @ b)/db = a^T g, made in b's layout when b is a transposed matrix (as (g^T a)^T), and
+ * as one product over all of a's rows when b has no batch dims of its own (instead of one
+ * product per batch summed afterwards).
+ */
+function gradB(g: Tensor, a: Tensor, b: Tensor, op: string): Tensor {
+  const k = b.shape[b.ndim - 2], n = b.shape[b.ndim - 1];
+  let ownBatch = false;
+  for (let d = 0; d < b.ndim - 2; d++) if (b.shape[d] !== 1) ownBatch = true;
+  if (ownBatch) return sumTo(matmulNd(transpose(a, -1, -2), g, op), b.shape);
+  const a2 = a.ndim === 2 ? a : reshape(a, [-1, k]);
+  const g2 = g.ndim === 2 ? g : reshape(g, [-1, n]);
+  const gb = isTransposedContiguous(b) ? transpose(matmulNd(transpose(g2, 0, 1), a2, op), 0, 1) : matmulNd(transpose(a2, 0, 1), g2, op);
+  return b.ndim === 2 ? gb : reshape(gb, b.shape);
 }
 
 /**

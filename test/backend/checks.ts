@@ -23,6 +23,7 @@ import { LAYOUTS, cloneView, describeView, logicalValues, makeView } from "./vie
 export const KERNELS: Record<Exclude<keyof KernelSet, "name">, true> = {
   unary: true, binary: true, where: true, reduce: true, argReduce: true, scan: true, copy: true, assign: true,
   matmul: true, indexSelect: true, indexAdd: true, gather: true, scatterAdd: true,
+  axpy: true,
 };
 export type KernelName = keyof typeof KERNELS;
 
@@ -340,6 +341,44 @@ function assignCases(to: DType, gen: Generator): Case[] {
   }
   return out;
 }
+
+// ---- fused in-place kernels (ops helper) ---------------------------------------------------
+
+// dst layouts never overlap themselves; src may broadcast. Alphas: the unit step, a rounding
+// one (-0.01 is not a float32), zero, and an integer (int32 products that wrap).
+const AXPY_PAIRS: readonly (readonly [Layout, Layout])[] = [
+  ["contiguous", "contiguous"], ["contiguous", "broadcast"], ["offset", "scalar"], ["transposed", "contiguous"],
+  ["contiguous", "transposed"], ["stepped", "broadcast2"], ["mixed", "stepped"],
+];
+
+function axpyCases(dtype: DType, gen: Generator): Case[] {
+  const out: Case[] = [];
+  const sample = dtype === "int32" ? ints(-1000, 1000, { extremes: 0.15 }) : floats();
+  const alphas = dtype === "int32" ? [1, -1, 0, 46341, 2.5e9] : [1, -1, -0.01, 0, 3.7];
+  for (const shape of EW_SHAPES) {
+    for (const [ld, ls] of AXPY_PAIRS) {
+      for (const alpha of alphas) {
+        const dst = makeView(gen, dtype, shape, ld, sample);
+        const src = makeView(gen, dtype, shape, ls, sample);
+        // The output is dst's whole buffer: updated elements and untouched poison alike.
+        out.push({
+          label: `${dtype} ${sh(shape)} alpha ${alpha} dst ${ld}, src ${ls}`, outShape: [dst.data.length], precision: "exact", inputs: { dst, src },
+          call: (b) => { const d = cloneView(dst); b.axpy(d, src, alpha); return d.data; },
+        });
+      }
+    }
+  }
+  // src the very view it updates (x += alpha * x).
+  for (const alpha of alphas) {
+    const dst = makeView(gen, dtype, [5, 19], "stepped", sample);
+    out.push({
+      label: `${dtype} [5,19] alpha ${alpha} src is dst`, outShape: [dst.data.length], precision: "exact", inputs: { dst },
+      call: (b) => { const d = cloneView(dst); b.axpy(d, d, alpha); return d.data; },
+    });
+  }
+  return out;
+}
+// ---- end fused in-place kernels ----
 
 // ---- reductions and scans ----------------------------------------------------------------
 
@@ -696,6 +735,7 @@ export const CHECKS: readonly Check[] = [
   check("indexAdd", "indexAdd", indexAddCases),
   check("gather", "gather", gatherCases),
   check("scatterAdd", "scatterAdd", scatterAddCases),
+  ...(["float32", "float64", "int32"] as const).map((dt) => check("axpy", `axpy ${dt}`, (g) => axpyCases(dt, g))),
 ];
 
 /**

@@ -13,7 +13,8 @@ import type { Shape } from "../../src/tensor/shape.js";
  * the conv kernels need checks of their own.
  */
 export type KernelSet = Pick<Backend, "name" | "unary" | "binary" | "where" | "reduce" | "argReduce" | "scan" | "copy" | "assign"
-  | "matmul" | "indexSelect" | "indexAdd" | "gather" | "scatterAdd">;
+  | "matmul" | "indexSelect" | "indexAdd" | "gather" | "scatterAdd"
+  | "axpy">;
 
 /**
  * Calls `fn` with every multi-index of `shape` in row-major order and its position in that
@@ -266,6 +267,19 @@ function assign(dst: View, src: View): void {
   forEachIndex(dst.shape, (idx) => { dst.data[offsetOf(dst, idx)] = castTo(read(src, idx), dtype); });
 }
 
+// ---- fused in-place kernels (ops helper) ----
+/** dst += alpha * src: alpha rounded to dst's dtype, then the product, then the sum (int32 wraps). */
+function axpy(dst: View, src: View, alpha: number): void {
+  const dtype = dtypeOfArray(dst.data);
+  if (dtypeOfArray(src.data) !== dtype || dtype === "bool") throw new TypeError(`axpy: dst and src must share a dtype among float32, float64 and int32, got ${dtype} and ${dtypeOfArray(src.data)}`);
+  const a = dtype === "int32" ? alpha | 0 : castTo(alpha, dtype);
+  forEachIndex(dst.shape, (idx) => {
+    const o = offsetOf(dst, idx), d = dst.data[o], s = read(src, idx);
+    dst.data[o] = dtype === "int32" ? (d + Math.imul(a, s)) | 0 : castTo(d + castTo(a * s, dtype), dtype);
+  });
+}
+// ---- end fused in-place kernels ----
+
 function matmul(a: View, b: View, args: MatmulArgs, outDtype: DType): TypedArray {
   const { batch, m, n, k } = args;
   const out = allocate(outDtype, product(batch) * m * n);
@@ -351,4 +365,5 @@ export const referenceBackend: KernelSet = {
   name: "reference",
   unary, binary, where, reduce, argReduce, scan, copy, assign, matmul,
   indexSelect, indexAdd, gather, scatterAdd,
+  axpy,
 };

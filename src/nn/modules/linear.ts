@@ -37,9 +37,9 @@ function rowsOf(x: Tensor, m: number, k: number): View {
 function linearComposite(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   const y = matmul(x, transpose2d(weight));
   if (!bias) return y;
-  if (!shapesEqual(broadcastShapes(y.shape, bias.shape, "linear"), y.shape)) {
-    throw new RangeError(`linear: bias of shape ${fmtShape(bias.shape)} cannot be added to the output of shape ${fmtShape(y.shape)}`);
-  }
+  let fits = false;
+  try { fits = shapesEqual(broadcastShapes(y.shape, bias.shape, "linear"), y.shape); } catch { /* reported below */ }
+  if (!fits) throw new RangeError(`linear: bias of shape ${fmtShape(bias.shape)} cannot be added to the output of shape ${fmtShape(y.shape)}`);
   return add(y, bias);
 }
 
