@@ -72,20 +72,9 @@ export const acos = (x: Tensor): Tensor => floatUnary("acos", "acos", x, (g, x) 
 export const atan = (x: Tensor): Tensor => floatUnary("atan", "atan", x, (g, x) => div(g, add(square(x), 1)));
 export const tanh = (x: Tensor): Tensor => floatUnary("tanh", "tanh", x, (g, _x, y) => mul(g, rsub(square(y), 1)));
 export const sigmoid = (x: Tensor): Tensor => floatUnary("sigmoid", "sigmoid", x, (g, _x, y) => mul(g, mul(y, rsub(y, 1))));
-export const relu = (x: Tensor): Tensor => sameUnary("relu", "relu", x, (g, _x, y) => reluGrad(g, y));
-
-/**
- * relu's gradient in one kernel pass: g where relu's output y is nonzero (y >= 0, so where
- * x > 0), else 0, reading y itself as where's condition (no bool mask). Linear in g, so its
- * gradient is the same op; y gets none (as PyTorch's threshold_backward).
- */
-function reluGrad(g: Tensor, y: Tensor): Tensor {
-  if (g.dtype !== y.dtype || !shapesEqual(g.shape, y.shape)) return where(gt(y, 0), g, 0);
-  const zero = broadcastView(operand(0, g.dtype, "relu"), y.shape);
-  const out = Tensor.fromArray(backend().where(y, g, zero, y.shape, g.dtype), y.shape, g.dtype);
-  if (needsGrad(g)) attach(out, "ReluBackwardBackward", [g], (gg) => [reluGrad(gg, y)], [y]);
-  return out;
-}
+// relu's gradient as gt + where: two passes, but both on the native backend's bool fast paths
+// (a one-pass where(y, g, 0) reads a float condition through where's slower general path).
+export const relu = (x: Tensor): Tensor => sameUnary("relu", "relu", x, (g, _x, y) => where(gt(y, 0), g, 0));
 export const floor = (x: Tensor): Tensor => sameUnary("floor", "floor", x, ZERO_GRAD);
 export const ceil = (x: Tensor): Tensor => sameUnary("ceil", "ceil", x, ZERO_GRAD);
 export const round = (x: Tensor): Tensor => sameUnary("round", "round", x, ZERO_GRAD);
