@@ -63,111 +63,72 @@ T* scratch(int slot, size_t n) {
   return static_cast<T*>(b.p);
 }
 
-// Depth of the tiles a transposing pack moves at a time: the destination rows of one tile
-// (kPackTile x width elements) stay in L1 while every source line is read once.
-constexpr i64 kPackTile = 8;
-
-/**
- * dst[p * width + j] = src[j * ld + p] for j < lines, p < kc (each source line is contiguous
- * along p), and zero for lines <= j < width: a panel packed from the "wrong" layout.
- */
+/** Packs A[0:mc, 0:kc] into MR-row panels, k-major; a last, shorter panel is packed as narrow as its rows. */
 template <class T>
-void pack_lines(const T* src, i64 ld, i64 kc, i64 lines, int width, T* dst) {
-  for (i64 p0 = 0; p0 < kc; p0 += kPackTile) {
-    const i64 pl = std::min(kPackTile, kc - p0);
-    T* d = dst + p0 * width;
-    for (i64 j = 0; j < lines; j++) {
-      const T* s = src + j * ld + p0;
-      for (i64 q = 0; q < pl; q++) d[q * width + j] = s[q];
-    }
-    for (i64 j = lines; j < width; j++) {
-      for (i64 q = 0; q < pl; q++) d[q * width + j] = 0;
-    }
-  }
+void pack_a(const GemmKernel<T>& K, const T* a, i64 ars, i64 acs, i64 mc, i64 kc, T* dst) {
+  K.pack(a, ars, acs, kc, mc, K.mr, 1, dst);
 }
 
-/** dst[p * width + j] = src[p * rs + j * cs] for j < lines, zero beyond: any other layout. */
+/** Packs B[0:kc, 0:nc] into NR-column panels, k-major; a last, narrower panel is padded to whole vectors. */
 template <class T>
-void pack_strided(const T* src, i64 rs, i64 cs, i64 kc, i64 lines, int width, T* dst) {
-  for (i64 p = 0; p < kc; p++) {
-    const T* s = src + p * rs;
-    T* d = dst + p * width;
-    if (cs == 1) {
-      std::memcpy(d, s, sizeof(T) * lines);
-    } else {
-      for (i64 j = 0; j < lines; j++) d[j] = s[j * cs];
-    }
-    for (i64 j = lines; j < width; j++) d[j] = 0;
-  }
+void pack_b(const GemmKernel<T>& K, const T* b, i64 brs, i64 bcs, i64 kc, i64 nc, T* dst) {
+  K.pack(b, bcs, brs, kc, nc, K.nr, K.w, dst);
 }
 
-/** Packs A[0:mc, 0:kc] into MR-row panels, k-major inside a panel, zero rows past mc. */
+/** The depth of the KC slices of a depth-k product: even slices of at most K.kc (a function of k alone). */
 template <class T>
-void pack_a(const T* a, i64 ars, i64 acs, i64 mc, i64 kc, int mr, T* dst) {
-  for (i64 i0 = 0; i0 < mc; i0 += mr, dst += mr * kc) {
-    const i64 rows = std::min<i64>(mr, mc - i0);
-    const T* src = a + i0 * ars;
-    if (acs == 1 && ars != 1) pack_lines(src, ars, kc, rows, mr, dst);  // row-major A
-    else pack_strided(src, acs, ars, kc, rows, mr, dst);                // column-major A: memcpy per k
-  }
-}
-
-/** Packs B[0:kc, 0:nc] into NR-column panels, k-major inside a panel, zero columns past nc. */
-template <class T>
-void pack_b(const T* b, i64 brs, i64 bcs, i64 kc, i64 nc, int nr, T* dst) {
-  for (i64 j0 = 0; j0 < nc; j0 += nr, dst += nr * kc) {
-    const i64 cols = std::min<i64>(nr, nc - j0);
-    const T* src = b + j0 * bcs;
-    if (brs == 1 && bcs != 1) pack_lines(src, bcs, kc, cols, nr, dst);  // transposed B (x @ W^T)
-    else pack_strided(src, brs, bcs, kc, cols, nr, dst);                // row-major B: memcpy per k
-  }
+i64 slice_depth(const GemmKernel<T>& K, i64 k) {
+  const i64 slices = (k + K.kc - 1) / K.kc;
+  const i64 kc = (k + slices - 1) / slices;
+  return std::min(K.kc, (kc + 7) / 8 * 8);
 }
 
 /**
- * The blocked product on the calling thread: C (=) A B for one block of C. The micro-kernel
- * runs along rows of B (its vector dimension), so the loops keep one MR x KC micro-panel of
- * A in L1 while the NR-wide panels of a KC x NC block of B stream from L2; the packed
- * MC x KC block of A sits in L3 and is packed once per KC slice.
+ * The blocked product on the calling thread: C (=) A B for one block of C (row stride crs,
+ * column stride ccs). The micro-kernel runs along rows of B (its vector dimension), so the
+ * loops keep one MR x KC micro-panel of A in L1 while the NR-wide panels of a KC x NC block
+ * of B stream from L2; the packed MC x KC block of A sits in L3 and is packed once per KC
+ * slice. Edge tiles use the kernel of their exact height and mask their last vector; a C
+ * with non-unit column stride (a transposed product) goes through a staging tile.
  */
 template <class T>
-void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
-                 const T* b, i64 brs, i64 bcs, T* c, i64 ldc) {
-  const int mr = K.mr, nr = K.nr;
-  const i64 kc_max = std::min(K.kc, k);
-  const i64 mc_max = std::min<i64>(K.mc, (m + mr - 1) / mr * mr);
-  const i64 nc_max = std::min<i64>(K.nc, (n + nr - 1) / nr * nr);
-  T* pa = scratch<T>(0, static_cast<size_t>(mc_max * kc_max));
-  T* pb = scratch<T>(1, static_cast<size_t>(nc_max * kc_max));
-  alignas(64) T tile[32 * 64];  // one edge tile (MR x NR <= 32 x 64)
+void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, const T* a, i64 ars, i64 acs,
+                 const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs) {
+  const int mr = K.mr, nr = K.nr, w = K.w;
+  const i64 mc_max = std::min<i64>(K.mc, m);
+  const i64 nc_max = std::min<i64>(K.nc, (n + w - 1) / w * w);
+  T* pa = scratch<T>(0, static_cast<size_t>(mc_max * kcs));
+  T* pb = scratch<T>(1, static_cast<size_t>(nc_max * kcs));
+  alignas(64) T tile[kMaxMr * kMaxNv * 16];
   for (i64 ic = 0; ic < m; ic += K.mc) {
     const i64 mc = std::min(K.mc, m - ic);
-    for (i64 pc = 0; pc < k; pc += K.kc) {
-      const i64 kc = std::min(K.kc, k - pc);
+    for (i64 pc = 0; pc < k; pc += kcs) {
+      const i64 kc = std::min(kcs, k - pc);
       const bool first = pc == 0;
-      pack_a(a + ic * ars + pc * acs, ars, acs, mc, kc, mr, pa);
+      pack_a(K, a + ic * ars + pc * acs, ars, acs, mc, kc, pa);
       for (i64 jc = 0; jc < n; jc += K.nc) {
         const i64 nc = std::min(K.nc, n - jc);
-        pack_b(b + pc * brs + jc * bcs, brs, bcs, kc, nc, nr, pb);
+        pack_b(K, b + pc * brs + jc * bcs, brs, bcs, kc, nc, pb);
         for (i64 ir = 0; ir < mc; ir += mr) {
-          const i64 rows = std::min<i64>(mr, mc - ir);
+          const int rows = static_cast<int>(std::min<i64>(mr, mc - ir));
           const T* pai = pa + ir * kc;
+          const MicroKernelFn<T>* row = K.tile[rows - 1];
           for (i64 jr = 0; jr < nc; jr += nr) {
-            const i64 cols = std::min<i64>(nr, nc - jr);
+            const int cols = static_cast<int>(std::min<i64>(nr, nc - jr));
+            const int nv = (cols + w - 1) / w;
             const T* pbj = pb + jr * kc;
-            T* cij = c + (ic + ir) * ldc + jc + jr;
-            if (rows == mr && cols == nr) {
-              K.run(kc, pai, pbj, cij, ldc, first);
+            if (ccs == 1) {
+              row[nv - 1](kc, pai, pbj, c + (ic + ir) * crs + jc + jr, crs, first, cols);
               continue;
             }
-            // Edge tile: the same kernel into a staging tile, then only the valid part.
-            K.run(kc, pai, pbj, tile, nr, true);
-            for (i64 r = 0; r < rows; r++) {
-              T* cr = cij + r * ldc;
+            row[nv - 1](kc, pai, pbj, tile, nr, true, nv * w);
+            for (int r = 0; r < rows; r++) {
+              T* cr = c + (ic + ir + r) * crs + (jc + jr) * ccs;
               const T* tr = tile + r * nr;
               if (first) {
-                for (i64 j = 0; j < cols; j++) cr[j] = tr[j];
+                for (int j = 0; j < cols; j++) cr[j * ccs] = tr[j];
               } else {
-                for (i64 j = 0; j < cols; j++) cr[j] += tr[j];
+                for (int j = 0; j < cols; j++) cr[j * ccs] += tr[j];
               }
             }
           }
@@ -224,22 +185,27 @@ void gemv(i64 len, i64 k, const T* x, i64 s_len, i64 s_k, const T* v, i64 sv, T*
   });
 }
 
-}  // namespace
-
+/**
+ * C (row stride crs, column stride ccs) = A B, split over the pool when `threads` and the
+ * product is large. The split and the transposition choice never depend on the thread
+ * count's effect on arithmetic: each element is one k-ordered sum in the same KC slices.
+ */
 template <class T>
-void gemm(i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs, const T* b, i64 brs, i64 bcs, T* c, i64 ldc, bool threads) {
-  if (m == 0 || n == 0) return;
-  if (k == 0) {
-    for (i64 i = 0; i < m; i++) std::fill(c + i * ldc, c + i * ldc + n, T(0));
-    return;
+void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
+                 const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads) {
+  // A C narrower than a full tile and not a whole number of vectors: C^T = B^T A^T puts the
+  // longer side along the vectors and the narrow one in an exact-height kernel.
+  if (n < K.nr && n % K.w != 0 && m > n) {
+    std::swap(m, n);
+    std::swap(a, b);
+    std::swap(ars, bcs);
+    std::swap(acs, brs);
+    std::swap(crs, ccs);
   }
-  // A single row or column of C: a matrix-vector product (packing would be mostly padding).
-  if (m == 1) return gemv(n, k, b, bcs, brs, a, acs, c, 1, threads);
-  if (n == 1) return gemv(m, k, a, ars, acs, b, brs, c, ldc, threads);
-  const GemmKernel<T>& K = kernel<T>();
+  const i64 kcs = slice_depth(K, k);
   const int nt = threads ? pool_threads() : 1;
   if (nt <= 1 || double(m) * n * k < kParallelWork) {
-    gemm_serial(K, m, n, k, a, ars, acs, b, brs, bcs, c, ldc);
+    gemm_serial(K, m, n, k, kcs, a, ars, acs, b, brs, bcs, c, crs, ccs);
     return;
   }
   // A tm x tn grid of C blocks, one per thread; each thread packs k x (n / tn) of B and
@@ -263,8 +229,23 @@ void gemm(i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs, const T* b, i64 brs
     const i64 i0 = (t / tn) * rows, j0 = (t % tn) * cols;
     if (i0 >= m || j0 >= n) return;
     const i64 mb = std::min(rows, m - i0), nb = std::min(cols, n - j0);
-    gemm_serial(K, mb, nb, k, a + i0 * ars, ars, acs, b + j0 * bcs, brs, bcs, c + i0 * ldc + j0, ldc);
+    gemm_serial(K, mb, nb, k, kcs, a + i0 * ars, ars, acs, b + j0 * bcs, brs, bcs, c + i0 * crs + j0 * ccs, crs, ccs);
   });
+}
+
+}  // namespace
+
+template <class T>
+void gemm(i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs, const T* b, i64 brs, i64 bcs, T* c, i64 ldc, bool threads) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    for (i64 i = 0; i < m; i++) std::fill(c + i * ldc, c + i * ldc + n, T(0));
+    return;
+  }
+  // A single row or column of C: a matrix-vector product (packing would be mostly padding).
+  if (m == 1) return gemv(n, k, b, bcs, brs, a, acs, c, 1, threads);
+  if (n == 1) return gemv(m, k, a, ars, acs, b, brs, c, ldc, threads);
+  gemm_blocks(kernel<T>(), m, n, k, a, ars, acs, b, brs, bcs, c, ldc, 1, threads);
 }
 
 template void gemm<float>(i64, i64, i64, const float*, i64, i64, const float*, i64, i64, float*, i64, bool);

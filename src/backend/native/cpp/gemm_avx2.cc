@@ -1,6 +1,8 @@
 // AVX2 + FMA micro-kernels (compiled for AVX2 per function; used only when the CPU has it).
 #include "gemm_kernels.h"
 
+#include <algorithm>
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 
@@ -9,6 +11,10 @@
 
 namespace gl {
 namespace {
+
+// Lane masks for partial vectors: the n-lane mask starts at kMask32 + 8 - n (kMask64 + 4 - n).
+alignas(64) const int32_t kMask32[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+alignas(64) const int64_t kMask64[8] = {-1, -1, -1, -1, 0, 0, 0, 0};
 
 struct F32x8 {
   using T = float;
@@ -21,6 +27,9 @@ struct F32x8 {
   GL_VEC_FN V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
   GL_VEC_FN V add(V a, V b) { return _mm256_add_ps(a, b); }
   GL_VEC_FN void storeu(T* p, V v) { _mm256_storeu_ps(p, v); }
+  GL_VEC_FN __m256i mask(int n) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMask32 + 8 - n)); }
+  GL_VEC_FN V load_part(const T* p, int n) { return _mm256_maskload_ps(p, mask(n)); }
+  GL_VEC_FN void store_part(T* p, V v, int n) { _mm256_maskstore_ps(p, mask(n), v); }
 };
 
 struct F64x4 {
@@ -34,9 +43,109 @@ struct F64x4 {
   GL_VEC_FN V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
   GL_VEC_FN V add(V a, V b) { return _mm256_add_pd(a, b); }
   GL_VEC_FN void storeu(T* p, V v) { _mm256_storeu_pd(p, v); }
+  GL_VEC_FN __m256i mask(int n) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMask64 + 4 - n)); }
+  GL_VEC_FN V load_part(const T* p, int n) { return _mm256_maskload_pd(p, mask(n)); }
+  GL_VEC_FN void store_part(T* p, V v, int n) { _mm256_maskstore_pd(p, mask(n), v); }
 };
 
 #include "gemm_microkernel.h"
+
+/**
+ * Transposes 4 rows of 8 floats: u[q] holds column q in its low half and column q + 4 in
+ * its high half (rows 0..3 in order).
+ */
+GL_VEC_FN void transpose4x8(const __m256* r, __m256* u) {
+  const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+  const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+  u[0] = _mm256_shuffle_ps(t0, t2, 0x44);
+  u[1] = _mm256_shuffle_ps(t0, t2, 0xEE);
+  u[2] = _mm256_shuffle_ps(t1, t3, 0x44);
+  u[3] = _mm256_shuffle_ps(t1, t3, 0xEE);
+}
+
+/**
+ * dst[p * width + j] = src[j * sl + p] for a panel whose source lines are contiguous along
+ * k: 8 x 8 and 4 x 8 blocks go through registers (a transposing pack), the rest is scalar.
+ */
+GL_KERNEL_TARGET void pack_lines_f32(const float* src, i64 sl, i64 kc, i64 lines, i64 width, float* dst) {
+  i64 p = 0;
+  for (; p + 8 <= kc; p += 8) {
+    float* d = dst + p * width;
+    i64 j = 0;
+    for (; j + 8 <= lines; j += 8) {
+      __m256 r[8], u[4], v[4];
+      for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(src + (j + i) * sl + p);
+      transpose4x8(r, u);
+      transpose4x8(r + 4, v);
+      for (int q = 0; q < 4; q++) {
+        _mm256_storeu_ps(d + q * width + j, _mm256_permute2f128_ps(u[q], v[q], 0x20));
+        _mm256_storeu_ps(d + (q + 4) * width + j, _mm256_permute2f128_ps(u[q], v[q], 0x31));
+      }
+    }
+    for (; j + 4 <= lines; j += 4) {
+      __m256 r[4], u[4];
+      for (int i = 0; i < 4; i++) r[i] = _mm256_loadu_ps(src + (j + i) * sl + p);
+      transpose4x8(r, u);
+      for (int q = 0; q < 4; q++) {
+        _mm_storeu_ps(d + q * width + j, _mm256_castps256_ps128(u[q]));
+        _mm_storeu_ps(d + (q + 4) * width + j, _mm256_extractf128_ps(u[q], 1));
+      }
+    }
+    for (; j < lines; j++) {
+      for (int q = 0; q < 8; q++) d[q * width + j] = src[j * sl + p + q];
+    }
+    for (j = lines; j < width; j++) {
+      for (int q = 0; q < 8; q++) d[q * width + j] = 0;
+    }
+  }
+  for (; p < kc; p++) {
+    float* d = dst + p * width;
+    for (i64 j = 0; j < lines; j++) d[j] = src[j * sl + p];
+    for (i64 j = lines; j < width; j++) d[j] = 0;
+  }
+}
+
+/** d[0:n] = s[0:n] (n >= 0): whole vectors, then one masked vector. */
+GL_VEC_FN void copy_run(float* d, const float* s, i64 n) {
+  i64 j = 0;
+  for (; j + 8 <= n; j += 8) _mm256_storeu_ps(d + j, _mm256_loadu_ps(s + j));
+  if (j < n) {
+    const __m256i m = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMask32 + 8 - (n - j)));
+    _mm256_maskstore_ps(d + j, m, _mm256_maskload_ps(s + j, m));
+  }
+}
+
+/**
+ * A block whose lines are adjacent (sl = 1): step p of every line is one contiguous run, so
+ * the source is read once, in order, and cut into the panels.
+ */
+GL_KERNEL_TARGET void pack_copy_f32(const float* src, i64 sp, i64 kc, i64 lines, int panel, int pad, float* dst) {
+  const i64 full = lines / panel * panel, rest = lines - full;
+  const i64 lw = last_width(rest, pad);
+  for (i64 p = 0; p < kc; p++) {
+    const float* s = src + p * sp;
+    float* d = dst + p * panel;
+    for (i64 j0 = 0; j0 < full; j0 += panel, d += panel * kc) copy_run(d, s + j0, panel);
+    if (rest > 0) {
+      float* e = dst + full * kc + p * lw;
+      copy_run(e, s + full, rest);
+      for (i64 j = rest; j < lw; j++) e[j] = 0;
+    }
+  }
+}
+
+GL_KERNEL_TARGET void pack_f32(const float* src, i64 sl, i64 sp, i64 kc, i64 lines, int panel, int pad, float* dst) {
+  if (sl == 1 && sp != 1) {
+    pack_copy_f32(src, sp, kc, lines, panel, pad, dst);
+  } else if (sp == 1) {
+    for (i64 j0 = 0; j0 < lines; j0 += panel) {
+      const i64 n = std::min<i64>(panel, lines - j0);
+      pack_lines_f32(src + j0 * sl, sl, kc, n, n == panel ? panel : last_width(n, pad), dst + j0 * kc);
+    }
+  } else {
+    pack_generic<float>(src, sl, sp, kc, lines, panel, pad, dst);
+  }
+}
 
 // 6 x 2 vectors: 12 accumulators + 2 B vectors + 1 broadcast of the 16 ymm registers.
 constexpr int kMr = 6;
@@ -45,16 +154,20 @@ constexpr int kNv = 2;
 }  // namespace
 
 bool avx2_kernels(GemmKernel<float>* f32, GemmKernel<double>* f64) {
-  f32->run = micro_kernel<F32x8, kMr, kNv>;
+  fill_tiles<F32x8, kMr, kNv>(f32->tile);
+  f32->pack = pack_avx2_f32;
   f32->mr = kMr;
   f32->nr = kNv * F32x8::W;
+  f32->w = F32x8::W;
   f32->kc = 512;
   f32->mc = 4092;
   f32->nc = 384;
   f32->isa = "avx2";
-  f64->run = micro_kernel<F64x4, kMr, kNv>;
+  fill_tiles<F64x4, kMr, kNv>(f64->tile);
+  f64->pack = pack_generic<double>;
   f64->mr = kMr;
   f64->nr = kNv * F64x4::W;
+  f64->w = F64x4::W;
   f64->kc = 256;
   f64->mc = 4092;
   f64->nc = 384;
@@ -62,12 +175,15 @@ bool avx2_kernels(GemmKernel<float>* f32, GemmKernel<double>* f64) {
   return true;
 }
 
+const PackFn<float> pack_avx2_f32 = pack_f32;
+
 }  // namespace gl
 
 #else
 
 namespace gl {
 bool avx2_kernels(GemmKernel<float>*, GemmKernel<double>*) { return false; }
+const PackFn<float> pack_avx2_f32 = nullptr;
 }  // namespace gl
 
 #endif

@@ -21,6 +21,8 @@ struct F32x16 {
   GL_VEC_FN V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
   GL_VEC_FN V add(V a, V b) { return _mm512_add_ps(a, b); }
   GL_VEC_FN void storeu(T* p, V v) { _mm512_storeu_ps(p, v); }
+  GL_VEC_FN V load_part(const T* p, int n) { return _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1), p); }
+  GL_VEC_FN void store_part(T* p, V v, int n) { _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << n) - 1), v); }
 };
 
 struct F64x8 {
@@ -34,6 +36,8 @@ struct F64x8 {
   GL_VEC_FN V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
   GL_VEC_FN V add(V a, V b) { return _mm512_add_pd(a, b); }
   GL_VEC_FN void storeu(T* p, V v) { _mm512_storeu_pd(p, v); }
+  GL_VEC_FN V load_part(const T* p, int n) { return _mm512_maskz_loadu_pd(static_cast<__mmask8>((1u << n) - 1), p); }
+  GL_VEC_FN void store_part(T* p, V v, int n) { _mm512_mask_storeu_pd(p, static_cast<__mmask8>((1u << n) - 1), v); }
 };
 
 #include "gemm_microkernel.h"
@@ -45,16 +49,20 @@ constexpr int kNv = 2;
 }  // namespace
 
 bool avx512_kernels(GemmKernel<float>* f32, GemmKernel<double>* f64) {
-  f32->run = micro_kernel<F32x16, kMr, kNv>;
+  fill_tiles<F32x16, kMr, kNv>(f32->tile);
+  f32->pack = pack_avx2_f32 ? pack_avx2_f32 : pack_generic<float>;
   f32->mr = kMr;
   f32->nr = kNv * F32x16::W;
-  f32->kc = 480;
+  f32->w = F32x16::W;
+  f32->kc = 512;
   f32->mc = 4092;
   f32->nc = 512;
   f32->isa = "avx512";
-  f64->run = micro_kernel<F64x8, kMr, kNv>;
+  fill_tiles<F64x8, kMr, kNv>(f64->tile);
+  f64->pack = pack_generic<double>;
   f64->mr = kMr;
   f64->nr = kNv * F64x8::W;
+  f64->w = F64x8::W;
   f64->kc = 256;
   f64->mc = 4092;
   f64->nc = 384;

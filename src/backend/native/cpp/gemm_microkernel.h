@@ -1,14 +1,14 @@
 // The micro-kernel body, written once over a vector-traits class `Vec` (T, V, W and the
-// load / broadcast / fma / add / store operations). An instruction-set file defines
-// GL_KERNEL_TARGET (a target attribute) and includes this inside an anonymous namespace,
-// so each copy is compiled for that instruction set only and never shared with others.
+// load / broadcast / fma / add / store operations, whole and partial). An instruction-set
+// file defines GL_KERNEL_TARGET (a target attribute) and includes this inside an anonymous
+// namespace, so each copy is compiled for that instruction set only and never shared.
 //
 // Included by gemm_avx512.cc and gemm_avx2.cc only.
 
-/** C[MR x NV*W tile] (=|+=) sum over kc of pa[p] (broadcast) * pb[p] (vectors). */
+/** C[MR x cols] (=|+=) sum over kc of pa[p] (broadcast) * pb[p] (NV vectors). */
 template <class Vec, int MR, int NV>
 GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, const typename Vec::T* pb,
-                                   typename Vec::T* c, i64 ldc, bool first) {
+                                   typename Vec::T* c, i64 ldc, bool first, int cols) {
   using V = typename Vec::V;
   constexpr int W = Vec::W;
   V acc[MR][NV];
@@ -30,14 +30,53 @@ GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, const type
     pa += MR;
     pb += NV * W;
   }
+  if (cols == NV * W) {
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++) {
+      typename Vec::T* cr = c + r * ldc;
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; v++) {
+        V x = acc[r][v];
+        if (!first) x = Vec::add(Vec::loadu(cr + v * W), x);
+        Vec::storeu(cr + v * W, x);
+      }
+    }
+    return;
+  }
+  // A partial tile: whole vectors, then one masked vector.
 #pragma GCC unroll 16
   for (int r = 0; r < MR; r++) {
     typename Vec::T* cr = c + r * ldc;
 #pragma GCC unroll 4
     for (int v = 0; v < NV; v++) {
+      const int left = cols - v * W;
+      if (left <= 0) break;
       V x = acc[r][v];
-      if (!first) x = Vec::add(Vec::loadu(cr + v * W), x);
-      Vec::storeu(cr + v * W, x);
+      if (left >= W) {
+        if (!first) x = Vec::add(Vec::loadu(cr + v * W), x);
+        Vec::storeu(cr + v * W, x);
+      } else {
+        if (!first) x = Vec::add(Vec::load_part(cr + v * W, left), x);
+        Vec::store_part(cr + v * W, x, left);
+      }
     }
+  }
+}
+
+/** row[v - 1] = micro_kernel<Vec, MR, v> for v <= NV. */
+template <class Vec, int MR, int NV>
+void fill_row(MicroKernelFn<typename Vec::T>* row) {
+  if constexpr (NV > 0) {
+    fill_row<Vec, MR, NV - 1>(row);
+    row[NV - 1] = micro_kernel<Vec, MR, NV>;
+  }
+}
+
+/** table[r - 1][v - 1] = micro_kernel<Vec, r, v> for r <= MR, v <= NV. */
+template <class Vec, int MR, int NV>
+void fill_tiles(MicroKernelFn<typename Vec::T> (*table)[kMaxNv]) {
+  if constexpr (MR > 0) {
+    fill_tiles<Vec, MR - 1, NV>(table);
+    fill_row<Vec, MR, NV>(table[MR - 1]);
   }
 }
