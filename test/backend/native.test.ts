@@ -8,11 +8,12 @@ import { describe, expect, it } from "vitest";
 import { jsBackend } from "../../src/backend/js/index.js";
 import type { View } from "../../src/backend/kernels.js";
 import type { NativeBackend } from "../../src/backend/native/index.js";
+import { loadAddon } from "../../src/backend/native/addon.js";
 import { loadNativeBackend, nativeFallbackNotice, nativeKernelsOnly, nativeLoadError } from "../../src/backend/native/index.js";
 import type { DType } from "../../src/tensor/dtype.js";
 import { Generator } from "../../src/tensor/random.js";
 import { compareOutput, toleranceFor } from "./compare.js";
-import { runCheck, runConformance } from "./conformance.js";
+import { CHECKS, runCheck, runConformance } from "./conformance.js";
 import type { LayoutSpec } from "./views.js";
 import { makeView } from "./views.js";
 
@@ -196,6 +197,28 @@ function nativeOnly(nb: NativeBackend): void {
       });
     });
   }
+
+  // Every float32 vector-math set this CPU can run (the default is the widest).
+  describe("native backend: vector math sets", () => {
+    const addon = loadAddon().addon;
+    const checks = CHECKS.filter((c) => c.name.endsWith("across the float32 range")).map((c) => c.name);
+    for (const isa of ["avx512", "avx2", "generic"]) {
+      it(`${isa}: float ops across the float32 range (checked where the CPU has ${isa}; generic must always load)`, () => {
+        expect(addon).not.toBeNull();
+        const chosen = addon!.info().vmath;
+        if (!addon!.setVmathIsa(isa)) {
+          expect(isa).not.toBe("generic");
+          return;
+        }
+        try {
+          expect(checks.length).toBeGreaterThan(10);
+          expect(checks.flatMap((c) => runCheck(nb, c).map((f) => f.message))).toEqual([]);
+        } finally {
+          addon!.setVmathIsa(chosen);
+        }
+      });
+    }
+  });
 
   describe("native backend: errors", () => {
     it("reports an out-of-range index as the js backend does", () => {
