@@ -29,12 +29,13 @@ inline vf sqrt_lanes(vf a) {
 
 namespace gl {
 
-void vmath_generic(VMath* out) { fill_table(out); }
+void vmath_generic(VMath* out, VReduce* red) { fill_table(out, red); }
 
 namespace {
 
 struct Chosen {
   VMath fns;
+  VReduce red;
   const char* isa;
 };
 
@@ -42,10 +43,16 @@ Chosen select_best() {
   Chosen c;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && vmath_avx512(&c.fns)) return {c.fns, "avx512"};
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && vmath_avx2(&c.fns)) return {c.fns, "avx2"};
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && vmath_avx512(&c.fns, &c.red)) {
+    c.isa = "avx512";
+    return c;
+  }
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && vmath_avx2(&c.fns, &c.red)) {
+    c.isa = "avx2";
+    return c;
+  }
 #endif
-  vmath_generic(&c.fns);
+  vmath_generic(&c.fns, &c.red);
   c.isa = "generic";
   return c;
 }
@@ -59,20 +66,22 @@ Chosen& chosen() {
 
 const VMath& vmath() { return chosen().fns; }
 
+const VReduce& vreduce() { return chosen().red; }
+
 const char* vmath_isa() { return chosen().isa; }
 
 bool set_vmath_isa(const char* isa) {
   Chosen c;
   if (std::strcmp(isa, "generic") == 0) {
-    vmath_generic(&c.fns);
+    vmath_generic(&c.fns, &c.red);
     c.isa = "generic";
   }
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
   else if (std::strcmp(isa, "avx512") == 0) {
-    if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512dq") || !vmath_avx512(&c.fns)) return false;
+    if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512dq") || !vmath_avx512(&c.fns, &c.red)) return false;
     c.isa = "avx512";
   } else if (std::strcmp(isa, "avx2") == 0) {
-    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !vmath_avx2(&c.fns)) return false;
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !vmath_avx2(&c.fns, &c.red)) return false;
     c.isa = "avx2";
   }
 #endif

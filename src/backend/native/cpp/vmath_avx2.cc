@@ -12,14 +12,14 @@
 namespace gl {
 #include "vmath_impl.h"
 
-bool vmath_avx2(VMath* out) {
-  fill_table(out);
+bool vmath_avx2(VMath* out, VReduce* red) {
+  fill_table(out, red);
   return true;
 }
 }  // namespace gl
 
 #else
 namespace gl {
-bool vmath_avx2(VMath*) { return false; }
+bool vmath_avx2(VMath*, VReduce*) { return false; }
 }  // namespace gl
 #endif

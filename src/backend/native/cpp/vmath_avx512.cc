@@ -3,6 +3,8 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) && !defined(__clang__))
 #pragma GCC target("avx512f,avx512dq,fma")
+// GCC 12 flags the deliberately undefined pass-through operand inside _mm512_sqrt_ps.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
 #define GL_VW 16
@@ -12,14 +14,14 @@
 namespace gl {
 #include "vmath_impl.h"
 
-bool vmath_avx512(VMath* out) {
-  fill_table(out);
+bool vmath_avx512(VMath* out, VReduce* red) {
+  fill_table(out, red);
   return true;
 }
 }  // namespace gl
 
 #else
 namespace gl {
-bool vmath_avx512(VMath*) { return false; }
+bool vmath_avx512(VMath*, VReduce*) { return false; }
 }  // namespace gl
 #endif

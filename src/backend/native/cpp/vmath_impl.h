@@ -5,6 +5,10 @@
 // Method: Cody-Waite range reduction and polynomials (Cephes-style for exp and log; erf's
 // fitted by weighted minimax in double), special values fixed up by lane selects.
 
+// 64-byte vectors pass between functions of this file only (internal linkage, one target), so
+// the ABI note GCC gives for them on narrower targets does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace {
 
 typedef float vf __attribute__((vector_size(GL_VW * 4)));
@@ -14,8 +18,8 @@ inline vf splat(float v) { return vf{} + v; }
 inline vi splati(int v) { return vi{} + v; }
 inline vf fma(vf a, vf b, vf c) { return GL_FMA(a, b, c); }
 inline vf fma(vf a, float b, float c) { return GL_FMA(a, splat(b), splat(c)); }
-inline vi bits(vf x) { return reinterpret_cast<vi&>(x); }
-inline vf from_bits(vi x) { return reinterpret_cast<vf&>(x); }
+inline vi bits(vf x) { return (vi)x; }  // a vector cast keeps the bits
+inline vf from_bits(vi x) { return (vf)x; }
 inline vf sel(vi m, vf a, vf b) { return m ? a : b; }
 inline vf vabs(vf x) { return from_bits(bits(x) & splati(0x7fffffff)); }
 /** |mag| with the sign bit of sgn. */
@@ -191,6 +195,156 @@ vf sqrt_v(vf x) { return GL_SQRT(x); }
 // 1 / sqrt(x): two correctly rounded operations, within about 1 ulp.
 vf rsqrt_v(vf x) { return splat(1.0f) / GL_SQRT(x); }
 
+// ---- reduction row loops (vmath.h's VReduce) -------------------------------------------------
+
+typedef double v8d __attribute__((vector_size(64)));
+typedef float v8f __attribute__((vector_size(32)));
+
+/** 64-byte vectors of T and their comparison masks. */
+template <class T> struct Vec;
+template <> struct Vec<float> {
+  typedef float V __attribute__((vector_size(64)));
+  typedef int M __attribute__((vector_size(64)));
+  static constexpr int W = 16;
+  static constexpr int64_t kBlock = 1024;  // elements per lane group before it is added up in double
+};
+template <> struct Vec<double> {
+  typedef double V __attribute__((vector_size(64)));
+  typedef long long M __attribute__((vector_size(64)));
+  static constexpr int W = 8;
+  static constexpr int64_t kBlock = 4096;
+};
+
+template <class T>
+inline typename Vec<T>::V vload(const T* p) {
+  typename Vec<T>::V v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+
+/** The lanes of v added into a double vector (float: both halves, widened). */
+inline v8d widen_add(v8d acc, Vec<float>::V v) {
+  const v8f lo = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7);
+  const v8f hi = __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+  return acc + __builtin_convertvector(lo, v8d) + __builtin_convertvector(hi, v8d);
+}
+inline v8d widen_add(v8d acc, Vec<double>::V v) { return acc + v; }
+
+inline double hsum(v8d v) { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])); }
+
+/**
+ * Sum of a contiguous row: four vectors of lanes, each lane summing at most 16 (float) or
+ * 128 (double) values of a block before the block is added up in double, so the error stays
+ * that of a blocked (pairwise-like) sum however long the row.
+ */
+template <class T>
+inline double sum_impl(const T* p, int64_t n) {
+  using V = typename Vec<T>::V;
+  constexpr int W = Vec<T>::W;
+  v8d total = {};
+  int64_t i = 0;
+  while (n - i >= 4 * W) {
+    const int64_t e = i + (n - i < Vec<T>::kBlock ? n - i : Vec<T>::kBlock);
+    V s0 = {}, s1 = {}, s2 = {}, s3 = {};
+    for (; i + 4 * W <= e; i += 4 * W) {
+      s0 += vload(p + i);
+      s1 += vload(p + i + W);
+      s2 += vload(p + i + 2 * W);
+      s3 += vload(p + i + 3 * W);
+    }
+    total = widen_add(widen_add(widen_add(widen_add(total, s0), s1), s2), s3);
+  }
+  double tail = 0;
+  for (; i < n; i++) tail += static_cast<double>(p[i]);
+  return hsum(total) + tail;
+}
+
+/** b where it is beyond a (greater for max, less for min) or NaN, else a: NaN, once in, stays. */
+template <bool Max, class V>
+inline V pick(V a, V b) { return ((Max ? b > a : b < a) | (b != b)) ? b : a; }
+
+/** The lanes of v folded into lane 0 with pick (a shuffle tree). */
+template <bool Max>
+inline float fold(Vec<float>::V v) {
+  v = pick<Max>(v, __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+  v = pick<Max>(v, __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
+  v = pick<Max>(v, __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
+  v = pick<Max>(v, __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
+  return v[0];
+}
+template <bool Max>
+inline double fold(Vec<double>::V v) {
+  v = pick<Max>(v, __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3));
+  v = pick<Max>(v, __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5));
+  v = pick<Max>(v, __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6));
+  return v[0];
+}
+
+/** max (or min) of a contiguous row; NaN if it holds one. */
+template <bool Max, class T>
+inline double extreme_impl(const T* p, int64_t n) {
+  using V = typename Vec<T>::V;
+  constexpr int W = Vec<T>::W;
+  constexpr T inf = static_cast<T>(__builtin_inf());
+  // Four independent chains: a compare-and-blend step has several cycles of latency.
+  V m0 = V{} + (Max ? -inf : inf), m1 = m0, m2 = m0, m3 = m0;
+  int64_t i = 0;
+  for (; i + 4 * W <= n; i += 4 * W) {
+    m0 = pick<Max>(m0, vload(p + i));
+    m1 = pick<Max>(m1, vload(p + i + W));
+    m2 = pick<Max>(m2, vload(p + i + 2 * W));
+    m3 = pick<Max>(m3, vload(p + i + 3 * W));
+  }
+  for (; i + W <= n; i += W) m0 = pick<Max>(m0, vload(p + i));
+  T r = fold<Max>(pick<Max>(pick<Max>(m0, m1), pick<Max>(m2, m3)));
+  for (; i < n; i++) r = ((Max ? p[i] > r : p[i] < r) || p[i] != p[i]) ? p[i] : r;
+  return static_cast<double>(r);
+}
+
+/** acc[j] += sum over the rows of rows[r][j], j < w (at most kReduceRowGroup rows). */
+template <class T>
+inline void acc_sum_impl(double* __restrict acc, const T* const* rows, int nrows, int64_t w) {
+  using V = typename Vec<T>::V;
+  constexpr int W = Vec<T>::W;
+  int64_t j = 0;
+  for (; j + W <= w; j += W) {
+    V s = vload(rows[0] + j);
+    for (int r = 1; r < nrows; r++) s += vload(rows[r] + j);
+    if constexpr (W == 16) {
+      v8d a0, a1;
+      __builtin_memcpy(&a0, acc + j, sizeof a0);
+      __builtin_memcpy(&a1, acc + j + 8, sizeof a1);
+      a0 += __builtin_convertvector(__builtin_shufflevector(s, s, 0, 1, 2, 3, 4, 5, 6, 7), v8d);
+      a1 += __builtin_convertvector(__builtin_shufflevector(s, s, 8, 9, 10, 11, 12, 13, 14, 15), v8d);
+      __builtin_memcpy(acc + j, &a0, sizeof a0);
+      __builtin_memcpy(acc + j + 8, &a1, sizeof a1);
+    } else {
+      v8d a0;
+      __builtin_memcpy(&a0, acc + j, sizeof a0);
+      a0 += s;
+      __builtin_memcpy(acc + j, &a0, sizeof a0);
+    }
+  }
+  for (; j < w; j++) {
+    T s = rows[0][j];
+    for (int r = 1; r < nrows; r++) s += rows[r][j];
+    acc[j] += static_cast<double>(s);
+  }
+}
+
+/** acc[j] = max(acc[j], rows[r][j]...) (or min); a NaN, once in, stays. */
+template <bool Max, class T>
+inline void acc_extreme_impl(double* __restrict acc, const T* const* rows, int nrows, int64_t w) {
+  for (int64_t j = 0; j < w; j++) {
+    double a = acc[j];
+    for (int r = 0; r < nrows; r++) {
+      const double v = static_cast<double>(rows[r][j]);
+      a = (Max ? v > a : v < a) || v != v ? v : a;
+    }
+    acc[j] = a;
+  }
+}
+
 /** o = F(x) over n contiguous floats; the tail runs as one zero-padded vector. */
 template <vf (*F)(vf)>
 void row(const float* x, float* o, int64_t n) {
@@ -209,7 +363,19 @@ void row(const float* x, float* o, int64_t n) {
   }
 }
 
-void fill_table(VMath* t) {
+void fill_table(VMath* t, VReduce* r) {
+  r->sum_f32 = sum_impl<float>;
+  r->sum_f64 = sum_impl<double>;
+  r->max_f32 = extreme_impl<true, float>;
+  r->max_f64 = extreme_impl<true, double>;
+  r->min_f32 = extreme_impl<false, float>;
+  r->min_f64 = extreme_impl<false, double>;
+  r->acc_sum_f32 = acc_sum_impl<float>;
+  r->acc_sum_f64 = acc_sum_impl<double>;
+  r->acc_max_f32 = acc_extreme_impl<true, float>;
+  r->acc_max_f64 = acc_extreme_impl<true, double>;
+  r->acc_min_f32 = acc_extreme_impl<false, float>;
+  r->acc_min_f64 = acc_extreme_impl<false, double>;
   t->exp = row<exp_v>;
   t->log = row<log_v>;
   t->log1p = row<log1p_v>;
