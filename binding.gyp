@@ -12,7 +12,10 @@
         "src/backend/native/cpp/gemm_avx2.cc",
         "src/backend/native/cpp/gemm_generic.cc",
         "src/backend/native/cpp/parallel.cc",
-        "src/backend/native/cpp/fused.cc"
+        "src/backend/native/cpp/fused.cc",
+        "src/backend/native/cpp/vmath.cc",
+        "src/backend/native/cpp/vmath_avx512.cc",
+        "src/backend/native/cpp/vmath_avx2.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -15,7 +15,7 @@ import type { Precision } from "./compare.js";
 import { compareOutput, sameBuffer, toleranceFor, unflatten } from "./compare.js";
 import type { KernelSet } from "./reference.js";
 import { read, referenceBackend } from "./reference.js";
-import { bools, floats, ints, productFloats, productInts } from "./samplers.js";
+import { FLOAT_SPECIALS, bools, floats, ints, productFloats, productInts } from "./samplers.js";
 import type { Layout, LayoutSpec, Sampler } from "./views.js";
 import { LAYOUTS, cloneView, describeView, logicalValues, makeView } from "./views.js";
 
@@ -198,6 +198,46 @@ function unaryCases(op: UnaryOp, gen: Generator): Case[] {
           call: (b) => b.unary(op, x, p.outDtype),
         });
       }
+    }
+  }
+  return out;
+}
+
+/** float32 values across the whole range: edge values, every binade with either sign, and dense ordinary ranges. */
+function fullFloatRange(gen: Generator): number[] {
+  const MAX = 3.4028234663852886e38, TINY = 1.401298464324817e-45, MIN_NORMAL = 1.1754943508222875e-38;
+  const edges = [
+    ...FLOAT_SPECIALS, TINY, -TINY, 1e-40, -1e-40, MIN_NORMAL, -MIN_NORMAL, MAX, -MAX, 1e-30, -1e-30, 1e-8, -1e-8, 3e-8, -3e-8,
+    // where exp, expm1, sigmoid and tanh overflow, underflow, go subnormal or round to +-1; erf's pieces; log1p's pole
+    88.72283, 88.72284, 88, 89, -87.33654, -87.33655, -103.97207, -103.9721, -104, -18, 18, -17.3, 9, 10, -10, 0.625, -0.625,
+    3.9, 4, -4, 1, 0.99999994, -0.99999994, 1.0000001, -0.5, 0.7071067, 0.7071068, 1.4142135, 1.4142137, 0.3465736, -0.3465736,
+  ];
+  const out = edges.map(Math.fround);
+  for (let i = 0; i < 600; i++) {
+    const mag = Math.fround(2 ** (-149 + 277 * gen.uniform()));
+    out.push(gen.uniform() < 0.5 ? -mag : mag);
+  }
+  for (const [lo, hi, n] of [[-20, 20, 400], [-1, 1, 200], [-1e-3, 1e-3, 100], [-0.999, 3, 100]]) {
+    for (let i = 0; i < n; i++) out.push(Math.fround(lo + (hi - lo) * gen.uniform()));
+  }
+  return out;
+}
+
+/**
+ * Float ops over the whole float32 range (each binade, overflow, underflow, subnormals), on
+ * float32 and float64, contiguous and stepped: vectorised math must hold everywhere.
+ */
+function unaryRangeCases(op: UnaryOp, gen: Generator): Case[] {
+  const values = fullFloatRange(gen);
+  const out: Case[] = [];
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const layout of ["contiguous", "stepped"] as const) {
+      const x = vector(dtype, values, layout);
+      out.push({
+        label: `${dtype} ${layout}, ${values.length} values across the float32 range`, outShape: [values.length],
+        precision: EXACT_UNARY.has(op) ? "exact" : "elementwise", inputs: { x }, elementwise: true,
+        call: (b) => b.unary(op, x, dtype),
+      });
     }
   }
   return out;
@@ -720,6 +760,8 @@ function scatterAddCases(gen: Generator): Case[] {
 /** Every check of the suite, in kernel order. */
 export const CHECKS: readonly Check[] = [
   ...UNARY_OPS.map((op) => check("unary", `unary ${op}`, (g) => unaryCases(op, g))),
+  ...UNARY_OPS.filter((op) => op !== "logicalNot" && op !== "isnan")
+    .map((op) => check("unary", `unary ${op} across the float32 range`, (g) => unaryRangeCases(op, g))),
   ...BINARY_OPS.map((op) => check("binary", `binary ${op}`, (g) => binaryCases(op, g))),
   check("where", "where", whereCases),
   ...(["sum", "prod", "max", "min"] as const).map((op) => check("reduce", `reduce ${op}`, (g) => reduceCases(op, g))),

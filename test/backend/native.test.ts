@@ -8,11 +8,12 @@ import { describe, expect, it } from "vitest";
 import { jsBackend } from "../../src/backend/js/index.js";
 import type { View } from "../../src/backend/kernels.js";
 import type { NativeBackend } from "../../src/backend/native/index.js";
+import { loadAddon } from "../../src/backend/native/addon.js";
 import { loadNativeBackend, nativeFallbackNotice, nativeKernelsOnly, nativeLoadError } from "../../src/backend/native/index.js";
 import type { DType } from "../../src/tensor/dtype.js";
 import { Generator } from "../../src/tensor/random.js";
 import { compareOutput, toleranceFor } from "./compare.js";
-import { runCheck, runConformance } from "./conformance.js";
+import { CHECKS, runCheck, runConformance } from "./conformance.js";
 import type { LayoutSpec } from "./views.js";
 import { makeView } from "./views.js";
 
@@ -109,10 +110,14 @@ function nativeOnly(nb: NativeBackend): void {
       const g = new Generator(3);
       const x = makeView(g, "float32", [300, 700], {}, normal);
       const y = makeView(g, "float32", [300, 700], {}, normal);
+      const tall = makeView(g, "float32", [2100, 100], {}, normal);
       const run = () => [
         nb.unary("tanh", x, "float32"), nb.unary("exp", x, "float32"), nb.binary("mul", x, y, [300, 700], "float32"),
         nb.binary("gt", x, y, [300, 700], "bool"), nb.copy({ ...x, shape: [700, 300], strides: [1, 700] }, "float32"),
         nb.reduce("sum", x, [0], "float32"), nb.reduce("sum", x, [1], "float32"),
+        // Few outputs: the reduced range is cut into blocks whose partial results are combined in order.
+        nb.reduce("sum", x, [0, 1], "float32"), nb.reduce("sum", tall, [0], "float32"), nb.reduce("max", tall, [0], "float32"),
+        nb.reduce("sum", { ...tall, shape: [100, 2100], strides: [1, 100] }, [1], "float32"), nb.reduce("min", x, [0, 1], "float32"),
       ];
       const before = nb.getNumThreads();
       try {
@@ -170,6 +175,14 @@ function nativeOnly(nb: NativeBackend): void {
           check(`sum over [${axes}]`, nb.reduce("sum", x, axes, dt), jsBackend.reduce("sum", x, axes, dt), toleranceFor(dt, "accumulate", scale));
           check(`max over [${axes}]`, nb.reduce("max", xt, axes, dt), jsBackend.reduce("max", xt, axes, dt), toleranceFor(dt, "exact"));
         }
+        // Leading-dim reductions into few columns (row blocks), and into a transposed view's columns.
+        const tall = makeView(g, dt, [2100, 100], {}, normal);
+        const tallT = { ...tall, shape: [100, 2100], strides: [1, 100] };
+        for (const [label, v, axes] of [["tall [0]", tall, [0]], ["tall^T [1]", tallT, [1]], ["tall [0,1]", tall, [0, 1]]] as const) {
+          const scale = jsBackend.reduce("sum", absView(v), axes, "float64");
+          check(`sum ${label}`, nb.reduce("sum", v, axes, dt), jsBackend.reduce("sum", v, axes, dt), toleranceFor(dt, "accumulate", scale));
+          check(`min ${label}`, nb.reduce("min", v, axes, dt), jsBackend.reduce("min", v, axes, dt), toleranceFor(dt, "exact"));
+        }
       }
       expect(bad).toEqual([]);
     });
@@ -196,6 +209,37 @@ function nativeOnly(nb: NativeBackend): void {
       });
     });
   }
+
+  // Every vector-math set (float32 functions, reduction rows) this CPU can run (the default is the widest).
+  describe("native backend: vector math sets", () => {
+    const addon = loadAddon().addon;
+    const checks = [...CHECKS.filter((c) => c.name.endsWith("across the float32 range")).map((c) => c.name), "reduce sum", "reduce max", "reduce min"];
+    const g = new Generator(5);
+    const big = (["float32", "float64"] as const).map((dt) => makeView(g, dt, [300, 700], {}, normal));
+    const large = (): string[] => big.flatMap((x) => ([[0], [1], [0, 1]] as const).flatMap((axes) => (["sum", "max", "min"] as const).flatMap((op) => {
+      const dt = x.data instanceof Float32Array ? "float32" : "float64";
+      const scale = jsBackend.reduce("sum", absView(x), axes, "float64");
+      const r = compareOutput(nb.reduce(op, x, axes, dt), jsBackend.reduce(op, x, axes, dt), toleranceFor(dt, op === "sum" ? "accumulate" : "exact", scale));
+      return r.problem || r.count ? [`${op} ${dt} over [${axes}]: ${r.problem ?? JSON.stringify(r.mismatches[0])}`] : [];
+    })));
+    for (const isa of ["avx512", "avx2", "generic"]) {
+      it(`${isa}: float ops across the float32 range and reductions (checked where the CPU has ${isa}; generic must always load)`, () => {
+        expect(addon).not.toBeNull();
+        const chosen = addon!.info().vmath;
+        if (!addon!.setVmathIsa(isa)) {
+          expect(isa).not.toBe("generic");
+          return;
+        }
+        try {
+          expect(checks.length).toBeGreaterThan(10);
+          expect(checks.flatMap((c) => runCheck(nb, c).map((f) => f.message))).toEqual([]);
+          expect(large()).toEqual([]);
+        } finally {
+          addon!.setVmathIsa(chosen);
+        }
+      });
+    }
+  });
 
   describe("native backend: errors", () => {
     it("reports an out-of-range index as the js backend does", () => {

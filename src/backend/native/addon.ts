@@ -23,7 +23,9 @@ export interface NativeAddon {
   getNumThreads(): number;
   /** Forces a GEMM micro-kernel set ("avx512" | "avx2" | "generic"); false if the CPU lacks it. */
   setGemmIsa(isa: string): boolean;
-  info(): { gemm: string; threads: number; cpus: number };
+  /** Forces the float32 vector-math set ("avx512" | "avx2" | "generic"); false if the CPU lacks it. */
+  setVmathIsa(isa: string): boolean;
+  info(): { gemm: string; vmath: string; threads: number; cpus: number };
   /** The op names in the addon's op-code order. */
   readonly unaryOps: readonly string[];
   readonly binaryOps: readonly string[];

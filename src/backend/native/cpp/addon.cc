@@ -18,6 +18,7 @@
 #include "indexing.h"
 #include "parallel.h"
 #include "reduce.h"
+#include "vmath.h"
 
 namespace gl {
 namespace {
@@ -150,6 +151,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod("setNumThreads", &Addon::SetNumThreads),
       InstanceMethod("getNumThreads", &Addon::GetNumThreads),
       InstanceMethod("setGemmIsa", &Addon::SetGemmIsa),
+      InstanceMethod("setVmathIsa", &Addon::SetVmathIsa),
       InstanceMethod("info", &Addon::Info),
       InstanceValue("unaryOps", Names(env, kUnaryNames)),
       InstanceValue("binaryOps", Names(env, kBinaryNames)),
@@ -441,9 +443,15 @@ class Addon : public Napi::Addon<Addon> {
     return Napi::Boolean::New(info.Env(), set_gemm_isa(info[0].As<Napi::String>().Utf8Value().c_str()));
   }
 
+  Napi::Value SetVmathIsa(const Napi::CallbackInfo& info) {
+    if (info.Length() < 1 || !info[0].IsString()) return Fail(info.Env(), "setVmathIsa expects a string");
+    return Napi::Boolean::New(info.Env(), set_vmath_isa(info[0].As<Napi::String>().Utf8Value().c_str()));
+  }
+
   Napi::Value Info(const Napi::CallbackInfo& info) {
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("gemm", gemm_isa());
+    o.Set("vmath", vmath_isa());
     o.Set("threads", pool_threads());
     o.Set("cpus", available_cpus());
     return o;

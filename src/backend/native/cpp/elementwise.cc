@@ -10,6 +10,7 @@
 
 #include "cast.h"
 #include "parallel.h"
+#include "vmath.h"
 
 namespace gl {
 
@@ -111,8 +112,40 @@ inline void map2(const T* a, i64 sa, const T* b, i64 sb, U* o, i64 n, F f) {
  * `int_in` says the values are integers). Float results go through double where float has
  * no correctly rounded function of its own.
  */
+/** A float32 row through a vectorised function; a strided row is gathered into o first. */
+inline void vector_row(VMathRow f, const float* x, i64 sx, float* o, i64 n) {
+  if (sx != 1) {
+    for (i64 j = 0; j < n; j++) o[j] = x[j * sx];
+    x = o;
+  }
+  f(x, o, n);
+}
+
+/** The vectorised float32 function for op, or null where the row loops below serve. */
+inline VMathRow vector_fn(UnaryOp op) {
+  const VMath& v = vmath();
+  switch (op) {
+    case UnaryOp::Exp: return v.exp;
+    case UnaryOp::Log: return v.log;
+    case UnaryOp::Log1p: return v.log1p;
+    case UnaryOp::Expm1: return v.expm1;
+    case UnaryOp::Tanh: return v.tanh;
+    case UnaryOp::Sigmoid: return v.sigmoid;
+    case UnaryOp::Erf: return v.erf;
+    case UnaryOp::Sqrt: return v.sqrt;
+    case UnaryOp::Rsqrt: return v.rsqrt;
+    default: return nullptr;
+  }
+}
+
 template <class T>
 void unary_row(UnaryOp op, const T* x, i64 sx, T* o, i64 n, bool int_in) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (const VMathRow f = vector_fn(op)) {
+      vector_row(f, x, sx, o, n);
+      return;
+    }
+  }
   auto via_double = [&](double (*f)(double)) { map1(x, sx, o, n, [f](T v) { return static_cast<T>(f(static_cast<double>(v))); }); };
   switch (op) {
     case UnaryOp::Neg: map1(x, sx, o, n, [](T v) { return -v; }); return;
