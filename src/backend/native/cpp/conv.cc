@@ -314,8 +314,8 @@ void conv2d_weight_grad_t(const View& x, const View& gv, const i64* ws, const Co
   // the number of threads that compute the runs.
   const i64 cs = std::max<i64>(1, std::min<i64>(N, (kDepth + L - 1) / L));
   const i64 nchunks = (N + cs - 1) / cs;
-  const i64 nslices = std::min<i64>(nchunks, kSlices);
-  const i64 per = (nchunks + nslices - 1) / nslices;
+  const i64 per = (nchunks + kSlices - 1) / kSlices;
+  const i64 nslices = (nchunks + per - 1) / per;  // none empty
   const i64 gsize = CKg * Og;  // one group's product dW_g^T [CKg, Og]
   T* acc = scratch<T>(2, nslices * G * gsize);
   auto run = [&](i64 s) {
