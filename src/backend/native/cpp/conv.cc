@@ -14,10 +14,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "gemm.h"
 #include "parallel.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#endif
 
 namespace gl {
 
@@ -278,7 +283,7 @@ void conv2d_input_grad_t(const View& gv, const View& w, const i64* is, const Con
 
 /** dst[j * dld + i] = src[i * sld + j] for i < rows, j < cols: a blocked transpose. */
 template <class T>
-void transpose(const T* src, i64 sld, i64 rows, i64 cols, T* dst, i64 dld) {
+void transpose_scalar(const T* src, i64 sld, i64 rows, i64 cols, T* dst, i64 dld) {
   constexpr i64 B = 16;
   for (i64 i0 = 0; i0 < rows; i0 += B) {
     const i64 i1 = std::min(rows, i0 + B);
@@ -290,6 +295,57 @@ void transpose(const T* src, i64 sld, i64 rows, i64 cols, T* dst, i64 dld) {
       }
     }
   }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define GL_HAVE_AVX_TRANSPOSE 1
+/** The float transpose in 8x8 register blocks (AVX), the edges scalar. */
+__attribute__((target("avx"))) void transpose_avx(const float* src, i64 sld, i64 rows, i64 cols, float* dst, i64 dld) {
+  const i64 r8 = rows / 8 * 8, c8 = cols / 8 * 8;
+  for (i64 i = 0; i < r8; i += 8) {
+    for (i64 j = 0; j < c8; j += 8) {
+      const float* s = src + i * sld + j;
+      const __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + sld), r2 = _mm256_loadu_ps(s + 2 * sld), r3 = _mm256_loadu_ps(s + 3 * sld);
+      const __m256 r4 = _mm256_loadu_ps(s + 4 * sld), r5 = _mm256_loadu_ps(s + 5 * sld), r6 = _mm256_loadu_ps(s + 6 * sld), r7 = _mm256_loadu_ps(s + 7 * sld);
+      const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+      const __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5), t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+      const __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)), u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+      const __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)), u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+      const __m256 u4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0)), u5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+      const __m256 u6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0)), u7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+      float* d = dst + j * dld + i;
+      _mm256_storeu_ps(d, _mm256_permute2f128_ps(u0, u4, 0x20));
+      _mm256_storeu_ps(d + dld, _mm256_permute2f128_ps(u1, u5, 0x20));
+      _mm256_storeu_ps(d + 2 * dld, _mm256_permute2f128_ps(u2, u6, 0x20));
+      _mm256_storeu_ps(d + 3 * dld, _mm256_permute2f128_ps(u3, u7, 0x20));
+      _mm256_storeu_ps(d + 4 * dld, _mm256_permute2f128_ps(u0, u4, 0x31));
+      _mm256_storeu_ps(d + 5 * dld, _mm256_permute2f128_ps(u1, u5, 0x31));
+      _mm256_storeu_ps(d + 6 * dld, _mm256_permute2f128_ps(u2, u6, 0x31));
+      _mm256_storeu_ps(d + 7 * dld, _mm256_permute2f128_ps(u3, u7, 0x31));
+    }
+  }
+  // The edges: the last rows (all columns) and the last columns of the blocked rows.
+  if (r8 < rows) transpose_scalar(src + r8 * sld, sld, rows - r8, cols, dst + r8, dld);
+  if (c8 < cols) transpose_scalar(src + c8, sld, r8, cols - c8, dst + c8 * dld, dld);
+}
+
+bool cpu_has_avx() {
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx") != 0;
+  }();
+  return has;
+}
+#endif
+
+template <class T>
+void transpose(const T* src, i64 sld, i64 rows, i64 cols, T* dst, i64 dld) {
+#ifdef GL_HAVE_AVX_TRANSPOSE
+  if constexpr (std::is_same_v<T, float>) {
+    if (cpu_has_avx()) return transpose_avx(src, sld, rows, cols, dst, dld);
+  }
+#endif
+  transpose_scalar(src, sld, rows, cols, dst, dld);
 }
 
 template <class T>
