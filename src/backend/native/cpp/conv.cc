@@ -24,6 +24,14 @@
 #include <immintrin.h>
 #endif
 
+// Hot loops get an AVX2 clone picked at load time (GCC's function multiversioning on Linux);
+// elsewhere they are compiled once for the baseline instruction set.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+#define GL_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define GL_CLONES
+#endif
+
 namespace gl {
 
 namespace {
@@ -94,7 +102,7 @@ struct Geometry {
  * ow sw - pw + kw dw] over (oh, ow), 0 outside the image.
  */
 template <class T>
-void im2col(const T* x, i64 sc, i64 sy, i64 sx, i64 cg, const Geometry& g, const ConvParams& p, T* col, i64 ld) {
+GL_CLONES void im2col(const T* x, i64 sc, i64 sy, i64 sx, i64 cg, const Geometry& g, const ConvParams& p, T* col, i64 ld) {
   const i64 OW = g.OW;
   for (i64 c = 0; c < cg; c++) {
     const T* plane = x + c * sc;
@@ -128,7 +136,7 @@ void im2col(const T* x, i64 sc, i64 sy, i64 sx, i64 cg, const Geometry& g, const
 
 /** The inverse walk of im2col: adds each column entry onto its image position in dx (contiguous [cg, H, W]). */
 template <class T>
-void col2im(const T* col, i64 ld, i64 cg, const Geometry& g, const ConvParams& p, T* dx) {
+GL_CLONES void col2im(const T* col, i64 ld, i64 cg, const Geometry& g, const ConvParams& p, T* dx) {
   const i64 OW = g.OW, HW = g.H * g.W;
   for (i64 c = 0; c < cg; c++) {
     T* plane = dx + c * HW;
@@ -189,6 +197,189 @@ inline bool plane_dense(i64 H, i64 W, i64 sy, i64 sx) {
   return (W == 1 || sx == 1) && (H == 1 || sy == W);
 }
 
+// ---- one input channel per group, unit stride: direct kernels --------------------------
+// With Cg = 1 the unrolled columns have only kH kW rows, too shallow for the GEMM to pay off
+// (a first layer on grey images, depthwise convolutions): these walk zero-padded planes.
+
+/** Zero-padded copies of the N C planes of x into dst, each [H + 2 ph, W + 2 pw]. */
+template <class T>
+void pad_planes(const View& x, i64 ph, i64 pw, T* dst) {
+  const i64 C = x.shape[1], H = x.shape[2], W = x.shape[3], Hp = H + 2 * ph, Wp = W + 2 * pw;
+  const T* xd = static_cast<const T*>(x.data) + x.offset;
+  const i64 planes = x.shape[0] * C;
+  for_blocks(planes, double(planes) * Hp * Wp, [&](i64 pl0, i64 pl1) {
+    for (i64 pl = pl0; pl < pl1; pl++) {
+      const T* src = xd + (pl / C) * x.strides[0] + (pl % C) * x.strides[1];
+      T* d = dst + pl * Hp * Wp;
+      std::fill(d, d + ph * Wp, T(0));
+      for (i64 h = 0; h < H; h++) {
+        T* row = d + (ph + h) * Wp;
+        const T* s = src + h * x.strides[2];
+        for (i64 j = 0; j < pw; j++) row[j] = T(0);
+        for (i64 j = 0; j < W; j++) row[pw + j] = s[j * x.strides[3]];
+        for (i64 j = pw + W; j < Wp; j++) row[j] = T(0);
+      }
+      std::fill(d + (ph + H) * Wp, d + Hp * Wp, T(0));
+    }
+  });
+}
+
+/** out[oh, ow] = sum over (kh, kw) of w[kh, kw] xp[oh + kh dh, ow + kw dw], then + b: one output plane. */
+template <class T>
+GL_CLONES void direct_plane(const T* __restrict xp, i64 Wp, const T* __restrict w, T b, i64 KH, i64 KW, i64 dh, i64 dw, i64 OH, i64 OW,
+                            T* __restrict out) {
+  for (i64 oh = 0; oh < OH; oh++) {
+    T* row = out + oh * OW;
+    for (i64 j = 0; j < OW; j++) row[j] = T(0);
+    for (i64 kh = 0; kh < KH; kh++) {
+      const T* xr = xp + (oh + kh * dh) * Wp;
+      for (i64 kw = 0; kw < KW; kw++) {
+        const T wv = w[kh * KW + kw];
+        const T* xs = xr + kw * dw;
+        for (i64 j = 0; j < OW; j++) row[j] += wv * xs[j];
+      }
+    }
+    for (i64 j = 0; j < OW; j++) row[j] += b;
+  }
+}
+
+/** direct_plane for a 3x3 kernel without dilation: all nine taps per output, so the row loop vectorises with the sum in registers. */
+template <class T>
+GL_CLONES void direct_plane3(const T* __restrict xp, i64 Wp, const T* __restrict w, T b, i64 OH, i64 OW, T* __restrict out) {
+  const T w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], w6 = w[6], w7 = w[7], w8 = w[8];
+  for (i64 oh = 0; oh < OH; oh++) {
+    T* row = out + oh * OW;
+    const T* x0 = xp + oh * Wp;
+    const T* x1 = x0 + Wp;
+    const T* x2 = x1 + Wp;
+    for (i64 j = 0; j < OW; j++) {
+      T s = w0 * x0[j];
+      s += w1 * x0[j + 1];
+      s += w2 * x0[j + 2];
+      s += w3 * x1[j];
+      s += w4 * x1[j + 1];
+      s += w5 * x1[j + 2];
+      s += w6 * x2[j];
+      s += w7 * x2[j + 1];
+      s += w8 * x2[j + 2];
+      row[j] = s + b;
+    }
+  }
+}
+
+/**
+ * The 3x3 (no dilation) weight gradient of one output channel over all samples: nine sums
+ * of g[n, oh, ow] xp[n, oh + kh, ow + kw], kept per column block of kV in registers while
+ * the samples and rows stream by; out gets the nine totals (blocks summed in order).
+ */
+template <class T>
+GL_CLONES void direct_wgrad3(const T* __restrict xpad, i64 plane_stride, i64 Wp, const T* __restrict g, i64 g_stride, i64 N, i64 OH, i64 OW,
+                             T* __restrict out) {
+  constexpr i64 kV = 64 / sizeof(T);
+  T tot[9] = {};
+  for (i64 j0 = 0; j0 < OW; j0 += kV) {
+    const i64 nv = std::min(kV, OW - j0);
+    T a[9][kV] = {};
+    for (i64 n = 0; n < N; n++) {
+      const T* xp = xpad + n * plane_stride + j0;
+      const T* gp = g + n * g_stride + j0;
+      for (i64 oh = 0; oh < OH; oh++) {
+        const T* gr = gp + oh * OW;
+        const T* x0 = xp + oh * Wp;
+        const T* x1 = x0 + Wp;
+        const T* x2 = x1 + Wp;
+        if (nv == kV) {
+          for (i64 v = 0; v < kV; v++) {
+            const T gv = gr[v];
+            a[0][v] += gv * x0[v]; a[1][v] += gv * x0[v + 1]; a[2][v] += gv * x0[v + 2];
+            a[3][v] += gv * x1[v]; a[4][v] += gv * x1[v + 1]; a[5][v] += gv * x1[v + 2];
+            a[6][v] += gv * x2[v]; a[7][v] += gv * x2[v + 1]; a[8][v] += gv * x2[v + 2];
+          }
+        } else {
+          for (i64 v = 0; v < nv; v++) {
+            const T gv = gr[v];
+            a[0][v] += gv * x0[v]; a[1][v] += gv * x0[v + 1]; a[2][v] += gv * x0[v + 2];
+            a[3][v] += gv * x1[v]; a[4][v] += gv * x1[v + 1]; a[5][v] += gv * x1[v + 2];
+            a[6][v] += gv * x2[v]; a[7][v] += gv * x2[v + 1]; a[8][v] += gv * x2[v + 2];
+          }
+        }
+      }
+    }
+    for (int t = 0; t < 9; t++) {
+      for (i64 v = 0; v < nv; v++) tot[t] += a[t][v];
+    }
+  }
+  for (int t = 0; t < 9; t++) out[t] = tot[t];
+}
+
+/** acc[kh KW + kw][ow] += g[oh, ow] xp[oh + kh dh, ow + kw dw] over one plane (per-column partial sums, no reduction). */
+template <class T>
+GL_CLONES void direct_wgrad_plane(const T* __restrict xp, i64 Wp, const T* __restrict g, i64 KH, i64 KW, i64 dh, i64 dw, i64 OH, i64 OW,
+                                  T* __restrict acc) {
+  for (i64 oh = 0; oh < OH; oh++) {
+    const T* gr = g + oh * OW;
+    for (i64 kh = 0; kh < KH; kh++) {
+      const T* xr = xp + (oh + kh * dh) * Wp;
+      for (i64 kw = 0; kw < KW; kw++) {
+        T* a = acc + (kh * KW + kw) * OW;
+        const T* xs = xr + kw * dw;
+        for (i64 j = 0; j < OW; j++) a[j] += gr[j] * xs[j];
+      }
+    }
+  }
+}
+
+/** Whether the direct kernels apply: one input channel per group and unit stride. */
+inline bool use_direct(i64 Cg, const ConvParams& p) { return Cg == 1 && p.sh == 1 && p.sw == 1; }
+
+template <class T>
+void direct_conv2d(const View& x, const T* wd, const T* bd, const ConvParams& p, i64 O, i64 KH, i64 KW, i64 OH, i64 OW, T* out) {
+  const i64 N = x.shape[0], C = x.shape[1], Hp = x.shape[2] + 2 * p.ph, Wp = x.shape[3] + 2 * p.pw, Og = O / p.groups, L = OH * OW;
+  T* xpad = scratch<T>(2, N * C * Hp * Wp);
+  pad_planes(x, p.ph, p.pw, xpad);
+  const bool three = KH == 3 && KW == 3 && p.dh == 1 && p.dw == 1;
+  for_blocks(N * O, double(N) * O * L * KH * KW, [&](i64 q0, i64 q1) {
+    for (i64 q = q0; q < q1; q++) {
+      const i64 n = q / O, o = q % O;
+      const T* xp = xpad + (n * C + o / Og) * Hp * Wp;
+      if (three) direct_plane3(xp, Wp, wd + o * 9, bd ? bd[o] : T(0), OH, OW, out + q * L);
+      else direct_plane(xp, Wp, wd + o * KH * KW, bd ? bd[o] : T(0), KH, KW, p.dh, p.dw, OH, OW, out + q * L);
+    }
+  });
+}
+
+template <class T>
+void direct_weight_grad(const View& x, const T* gd, const ConvParams& p, i64 O, i64 KH, i64 KW, i64 OH, i64 OW, T* out) {
+  const i64 N = x.shape[0], C = x.shape[1], Hp = x.shape[2] + 2 * p.ph, Wp = x.shape[3] + 2 * p.pw, Og = O / p.groups, L = OH * OW;
+  const i64 taps = KH * KW;
+  T* xpad = scratch<T>(2, N * C * Hp * Wp);
+  pad_planes(x, p.ph, p.pw, xpad);
+  const bool three = KH == 3 && KW == 3 && p.dh == 1 && p.dw == 1;
+  // Split over output channels: each sums its samples and columns in one fixed order.
+  for_blocks(O, double(N) * O * L * taps, [&](i64 o0, i64 o1) {
+    T* acc = scratch<T>(3, taps * OW);
+    for (i64 o = o0; o < o1; o++) {
+      if (three) {
+        direct_wgrad3(xpad + (o / Og) * Hp * Wp, C * Hp * Wp, Wp, gd + o * L, O * L, N, OH, OW, out + o * 9);
+        continue;
+      }
+      std::fill(acc, acc + taps * OW, T(0));
+      for (i64 n = 0; n < N; n++) direct_wgrad_plane(xpad + (n * C + o / Og) * Hp * Wp, Wp, gd + (n * O + o) * L, KH, KW, p.dh, p.dw, OH, OW, acc);
+      for (i64 t = 0; t < taps; t++) {
+        T v = T(0);
+        for (i64 j = 0; j < OW; j++) v += acc[t * OW + j];
+        out[o * taps + t] = v;
+      }
+    }
+  });
+}
+
+/** row[l] = src[l] + b for l < n (src may be row). */
+template <class T>
+GL_CLONES void add_scalar(T* row, const T* src, T b, i64 n) {
+  for (i64 l = 0; l < n; l++) row[l] = src[l] + b;
+}
+
 template <class T>
 void conv2d_t(const View& x, const View& w, const View* bias, const ConvParams& p, i64 OH, i64 OW, T* out) {
   const i64 N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3];
@@ -205,9 +396,9 @@ void conv2d_t(const View& x, const View& w, const View* bias, const ConvParams& 
   // A 1x1 kernel with unit stride and no padding reads the image itself as its columns.
   const bool direct = KH == 1 && KW == 1 && p.sh == 1 && p.sw == 1 && p.ph == 0 && p.pw == 0 && OH == H && OW == W &&
                       plane_dense(H, W, sy, sx);
+  if (use_direct(Cg, p)) return direct_conv2d(x, wd, bd, p, O, KH, KW, OH, OW, out);
   auto add_bias = [&](T* row, i64 o, const T* src) {
-    const T bv = bd ? bd[o] : T(0);
-    for (i64 l = 0; l < L; l++) row[l] = src[l] + bv;
+    add_scalar(row, src, bd ? bd[o] : T(0), L);
   };
   if (direct) {
     for_samples(N, double(N) * O * L * CKg, [&](i64 n, bool threads) {
@@ -363,6 +554,7 @@ void conv2d_weight_grad_t(const View& x, const View& gv, const i64* ws, const Co
   const T* gd = dense<T>(gv, gbuf);
   const T* xd = static_cast<const T*>(x.data) + x.offset;
   const i64 sn = x.strides[0], sc = x.strides[1], sy = x.strides[2], sx = x.strides[3];
+  if (use_direct(Cg, p)) return direct_weight_grad(x, gd, p, O, KH, KW, OH, OW, out);
   const Geometry geo{H, W, KH, KW, OH, OW};
   // The batch is cut into chunks of cs samples (GEMM depth K = cs L, about one packed slice,
   // so the operands stay in cache) and the chunks into at most kSlices runs. Each run sums its
@@ -440,6 +632,37 @@ std::vector<i64> max_windows(i64 size, i64 out_size, i64 k, i64 s, i64 pad, i64 
   return b;
 }
 
+/**
+ * 2x2 / stride 2 max pooling of one plane (rows sy apart, unit stride) into OH x OW outputs:
+ * PyTorch's order, row by row, NaN always replacing, branch-free so it vectorises. The first
+ * value always wins over the initial -inf (an all -inf window keeps its first position).
+ */
+template <class T>
+GL_CLONES void max2x2_plane(const T* __restrict xp, i64 sy, i64 OH, i64 OW, i64 W, T* __restrict v, int32_t* __restrict ix) {
+  for (i64 oh = 0; oh < OH; oh++, v += OW, ix += OW) {
+    const T* r0 = xp + 2 * oh * sy;
+    const T* r1 = r0 + sy;
+    const int32_t base = static_cast<int32_t>(2 * oh * W);
+    for (i64 ow = 0; ow < OW; ow++) {
+      const i64 iw = 2 * ow;
+      const T a = r0[iw], b = r0[iw + 1], c = r1[iw], d = r1[iw + 1];
+      T best = a;
+      int32_t at = 0;
+      const bool tb = (b > best) | (b != b);
+      best = tb ? b : best;
+      at = tb ? 1 : at;
+      const bool tc = (c > best) | (c != c);
+      best = tc ? c : best;
+      at = tc ? static_cast<int32_t>(W) : at;
+      const bool td = (d > best) | (d != d);
+      best = td ? d : best;
+      at = td ? static_cast<int32_t>(W) + 1 : at;
+      v[ow] = best;
+      ix[ow] = base + static_cast<int32_t>(iw) + at;
+    }
+  }
+}
+
 template <class T>
 void max_pool2d_t(const View& x, const MaxPoolParams& p, i64 OH, i64 OW, T* values, int32_t* indices) {
   const i64 N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3];
@@ -458,32 +681,7 @@ void max_pool2d_t(const View& x, const MaxPoolParams& p, i64 OH, i64 OW, T* valu
       T* v = values + pl * L;
       int32_t* ix = indices + pl * L;
       if (two) {
-        for (i64 oh = 0; oh < OH; oh++) {
-          const T* r0 = xp + 2 * oh * sy;
-          const T* r1 = r0 + sy;
-          const i64 base = 2 * oh * W;
-          // PyTorch's order, row by row, with NaN always replacing; branch-free so it vectorises.
-          // The first value always wins over the initial -inf (an all -inf window keeps its first position).
-          for (i64 ow = 0; ow < OW; ow++) {
-            const i64 iw = 2 * ow;
-            const T a = r0[iw], b = r0[iw + 1], c = r1[iw], d = r1[iw + 1];
-            T best = a;
-            int32_t at = 0;
-            const bool tb = (b > best) | (b != b);
-            best = tb ? b : best;
-            at = tb ? 1 : at;
-            const bool tc = (c > best) | (c != c);
-            best = tc ? c : best;
-            at = tc ? 2 : at;
-            const bool td = (d > best) | (d != d);
-            best = td ? d : best;
-            at = td ? 3 : at;
-            v[ow] = best;
-            ix[ow] = static_cast<int32_t>(base + iw) + (at & 1) + (at >> 1) * static_cast<int32_t>(W);
-          }
-          v += OW;
-          ix += OW;
-        }
+        max2x2_plane(xp, sy, OH, OW, W, v, ix);
         continue;
       }
       for (i64 oh = 0; oh < OH; oh++) {
