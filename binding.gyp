@@ -8,6 +8,7 @@
         "src/backend/native/cpp/reduce.cc",
         "src/backend/native/cpp/indexing.cc",
         "src/backend/native/cpp/gemm.cc",
+        "src/backend/native/cpp/conv.cc",
         "src/backend/native/cpp/gemm_avx512.cc",
         "src/backend/native/cpp/gemm_avx2.cc",
         "src/backend/native/cpp/gemm_generic.cc",

@@ -19,6 +19,17 @@ export interface NativeAddon {
   scatterAdd(out: TypedArray, index: TypedArray, src: TypedArray, axis: number): void;
   /** dst += alpha * src in place (fused in-place kernels, ops helper). */
   axpy(dst: TypedArray, src: TypedArray, alpha: number): void;
+  // --- conv (cpp/conv.cc; metadata as ./conv.ts writes it) ---
+  conv2d(out: TypedArray, x: TypedArray, w: TypedArray, bias: TypedArray): void;
+  conv2dInputGrad(out: TypedArray, g: TypedArray, w: TypedArray): void;
+  conv2dWeightGrad(out: TypedArray, x: TypedArray, g: TypedArray): void;
+  maxPool2d(values: TypedArray, indices: Int32Array, x: TypedArray): void;
+  maxPool2dBackward(out: TypedArray, g: TypedArray, indices: TypedArray): void;
+  avgPool2d(out: TypedArray, x: TypedArray): void;
+  avgPool2dBackward(out: TypedArray, g: TypedArray): void;
+  adaptiveAvgPool2d(out: TypedArray, x: TypedArray): void;
+  adaptiveAvgPool2dBackward(out: TypedArray, g: TypedArray): void;
+  // --- end conv ---
   setNumThreads(n: number): void;
   getNumThreads(): number;
   /** Forces a GEMM micro-kernel set ("avx512" | "avx2" | "generic"); false if the CPU lacks it. */

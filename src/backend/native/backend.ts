@@ -6,6 +6,7 @@ import type { ArgReduceOp, Backend, BinaryOp, MatmulArgs, ReduceOp, ScanOp, Unar
 import { BINARY_OPS, UNARY_OPS } from "../kernels.js";
 import { jsBackend } from "../js/index.js";
 import type { NativeAddon } from "./addon.js";
+import { nativeConvKernels } from "./conv.js";
 
 /** The native backend: the Backend kernels plus control of its thread pool. */
 export interface NativeBackend extends Backend {
@@ -64,7 +65,7 @@ const metaOf = new WeakMap<NativeAddon, Float64Array>();
  * Wraps a loaded addon as a Backend. Kernel calls pass typed arrays straight through;
  * shapes, strides and offsets go through one shared Float64Array (see cpp/addon.cc).
  * Calls too small to repay a native call run on the js kernels (see NativeOptions).
- * Linear algebra and convolution kernels are the js backend's in this version.
+ * Linear algebra kernels are the js backend's in this version.
  * @example const b = createNativeBackend(loadAddon().addon!); b.unary("exp", x, "float32")
  */
 export function createNativeBackend(addon: NativeAddon, options: NativeOptions = {}): NativeBackend {
@@ -294,17 +295,11 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
     },
     // ---- end fused in-place kernels ----
 
-    // Not yet native: dense factorisations and convolutions run on the js kernels.
+    // Not yet native: dense factorisations run on the js kernels.
     linalg: jsBackend.linalg,
-    conv2d: jsBackend.conv2d,
-    conv2dInputGrad: jsBackend.conv2dInputGrad,
-    conv2dWeightGrad: jsBackend.conv2dWeightGrad,
-    maxPool2d: jsBackend.maxPool2d,
-    maxPool2dBackward: jsBackend.maxPool2dBackward,
-    avgPool2d: jsBackend.avgPool2d,
-    avgPool2dBackward: jsBackend.avgPool2dBackward,
-    adaptiveAvgPool2d: jsBackend.adaptiveAvgPool2d,
-    adaptiveAvgPool2dBackward: jsBackend.adaptiveAvgPool2dBackward,
+    // --- conv (conv.ts, cpp/conv.cc) ---
+    ...nativeConvKernels(addon, { meta: m, fresh, arg, dest, give }),
+    // --- end conv ---
 
     setNumThreads(n: number): void {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected an integer >= 1, got ${n}`);

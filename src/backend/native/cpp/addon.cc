@@ -4,14 +4,17 @@
 // setMeta(), so a call costs a few typed-array lookups and no property reads.
 #include <napi.h>
 
+#include <initializer_list>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 
 #include "common.h"
+#include "conv.h"
 #include "elementwise.h"
 #include "fused.h"
 #include "gemm.h"
@@ -148,6 +151,17 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod("gather", &Addon::Gather),
       InstanceMethod("scatterAdd", &Addon::ScatterAdd),
       InstanceMethod("axpy", &Addon::Axpy),  // fused in-place kernels (ops helper)
+      // --- conv (conv.cc) ---
+      InstanceMethod("conv2d", &Addon::Conv2d),
+      InstanceMethod("conv2dInputGrad", &Addon::Conv2dInputGrad),
+      InstanceMethod("conv2dWeightGrad", &Addon::Conv2dWeightGrad),
+      InstanceMethod("maxPool2d", &Addon::MaxPool2d),
+      InstanceMethod("maxPool2dBackward", &Addon::MaxPool2dBackward),
+      InstanceMethod("avgPool2d", &Addon::AvgPool2d),
+      InstanceMethod("avgPool2dBackward", &Addon::AvgPool2dBackward),
+      InstanceMethod("adaptiveAvgPool2d", &Addon::AdaptiveAvgPool2d),
+      InstanceMethod("adaptiveAvgPool2dBackward", &Addon::AdaptiveAvgPool2dBackward),
+      // --- end conv ---
       InstanceMethod("setNumThreads", &Addon::SetNumThreads),
       InstanceMethod("getNumThreads", &Addon::GetNumThreads),
       InstanceMethod("setGemmIsa", &Addon::SetGemmIsa),
@@ -428,6 +442,207 @@ class Addon : public Napi::Addon<Addon> {
     return info.Env().Undefined();
   }
   // ---- end fused in-place kernels ----
+  // --- conv (conv.cc): metadata is views, then integer parameters, in the order ../conv.ts writes them ---
+
+  /** Reads n integers. */
+  static bool Ints(MetaReader& m, i64* out, int n) {
+    for (int i = 0; i < n; i++) if (!m.integer(&out[i])) return false;
+    return true;
+  }
+
+  /** stride (2), padding (2), dilation (2), groups: positive strides, dilations and groups, padding >= 0. */
+  static bool ConvP(MetaReader& m, ConvParams* p) {
+    i64 v[7];
+    if (!Ints(m, v, 7)) return false;
+    *p = ConvParams{v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
+    return p->sh >= 1 && p->sw >= 1 && p->ph >= 0 && p->pw >= 0 && p->dh >= 1 && p->dw >= 1 && p->groups >= 1;
+  }
+
+  /** kernel, stride, padding (2 each), count_include_pad, divisor (0: none). */
+  static bool AvgP(MetaReader& m, AvgPoolParams* p) {
+    i64 v[8];
+    if (!Ints(m, v, 8)) return false;
+    *p = AvgPoolParams{v[0], v[1], v[2], v[3], v[4], v[5], v[6] != 0, v[7]};
+    return p->kh >= 1 && p->kw >= 1 && p->sh >= 1 && p->sw >= 1 && p->ph >= 0 && p->pw >= 0;
+  }
+
+  /** Whether the output is float32/float64 and every view has its dtype, 4 dims and lies inside its array. */
+  bool ConvViews(const Array& out, std::initializer_list<std::pair<const View*, const Array*>> views) const {
+    if (out.dtype != DType::F32 && out.dtype != DType::F64) return false;
+    for (const auto& [v, a] : views) {
+      if (v->dtype != out.dtype || !Check(*v, *a)) return false;
+    }
+    return true;
+  }
+
+  static bool Dims4(const View& v) { return v.nd == 4; }
+  static bool NonNeg(const i64* s, int n) {
+    for (int i = 0; i < n; i++) if (s[i] < 0) return false;
+    return true;
+  }
+
+  Napi::Value Conv2d(const Napi::CallbackInfo& info) {
+    Array arr[4];
+    if (!Arrays(info, 0, 4, arr)) return Fail(info.Env(), "conv2d(out, x, w, bias)");
+    View x, w, b;
+    i64 has_bias = 0, o[2];
+    ConvParams p;
+    MetaReader m = Meta();
+    if (!m.view(&x, arr[1]) || !m.view(&w, arr[2]) || !m.integer(&has_bias) || (has_bias && !m.view(&b, arr[3])) || !ConvP(m, &p) ||
+        !Ints(m, o, 2) || !Dims4(x) || !Dims4(w) || !NonNeg(o, 2)) {
+      return Fail(info.Env(), "conv2d: bad metadata");
+    }
+    if (x.shape[1] != w.shape[1] * p.groups || w.shape[0] % p.groups != 0 || (has_bias && (b.nd != 1 || b.shape[0] != w.shape[0]))) {
+      return Fail(info.Env(), "conv2d: operand shapes do not match");
+    }
+    const bool ok = has_bias ? ConvViews(arr[0], {{&x, &arr[1]}, {&w, &arr[2]}, {&b, &arr[3]}}) : ConvViews(arr[0], {{&x, &arr[1]}, {&w, &arr[2]}});
+    if (!ok || arr[0].length < x.shape[0] * w.shape[0] * o[0] * o[1]) return Fail(info.Env(), "conv2d: bad dtypes or a view outside its storage");
+    conv2d(x, w, has_bias ? &b : nullptr, p, o[0], o[1], arr[0].data, arr[0].dtype);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Conv2dInputGrad(const Napi::CallbackInfo& info) {
+    Array arr[3];
+    if (!Arrays(info, 0, 3, arr)) return Fail(info.Env(), "conv2dInputGrad(out, g, w)");
+    View g, w;
+    i64 s[4];
+    ConvParams p;
+    MetaReader m = Meta();
+    if (!m.view(&g, arr[1]) || !m.view(&w, arr[2]) || !Ints(m, s, 4) || !ConvP(m, &p) || !Dims4(g) || !Dims4(w) || !NonNeg(s, 4)) {
+      return Fail(info.Env(), "conv2dInputGrad: bad metadata");
+    }
+    if (g.shape[0] != s[0] || g.shape[1] != w.shape[0] || s[1] != w.shape[1] * p.groups || w.shape[0] % p.groups != 0) {
+      return Fail(info.Env(), "conv2dInputGrad: operand shapes do not match");
+    }
+    if (!ConvViews(arr[0], {{&g, &arr[1]}, {&w, &arr[2]}}) || arr[0].length < s[0] * s[1] * s[2] * s[3]) {
+      return Fail(info.Env(), "conv2dInputGrad: bad dtypes or a view outside its storage");
+    }
+    conv2d_input_grad(g, w, s, p, arr[0].data, arr[0].dtype);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Conv2dWeightGrad(const Napi::CallbackInfo& info) {
+    Array arr[3];
+    if (!Arrays(info, 0, 3, arr)) return Fail(info.Env(), "conv2dWeightGrad(out, x, g)");
+    View x, g;
+    i64 s[4];
+    ConvParams p;
+    MetaReader m = Meta();
+    if (!m.view(&x, arr[1]) || !m.view(&g, arr[2]) || !Ints(m, s, 4) || !ConvP(m, &p) || !Dims4(x) || !Dims4(g) || !NonNeg(s, 4)) {
+      return Fail(info.Env(), "conv2dWeightGrad: bad metadata");
+    }
+    if (g.shape[0] != x.shape[0] || g.shape[1] != s[0] || x.shape[1] != s[1] * p.groups || s[0] % p.groups != 0) {
+      return Fail(info.Env(), "conv2dWeightGrad: operand shapes do not match");
+    }
+    if (!ConvViews(arr[0], {{&x, &arr[1]}, {&g, &arr[2]}}) || arr[0].length < s[0] * s[1] * s[2] * s[3]) {
+      return Fail(info.Env(), "conv2dWeightGrad: bad dtypes or a view outside its storage");
+    }
+    conv2d_weight_grad(x, g, s, p, arr[0].data, arr[0].dtype);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
+    Array arr[3];
+    if (!Arrays(info, 0, 3, arr) || arr[1].dtype != DType::I32) return Fail(info.Env(), "maxPool2d(values, indices, x)");
+    View x;
+    i64 v[10];
+    MetaReader m = Meta();
+    if (!m.view(&x, arr[2]) || !Ints(m, v, 10) || !Dims4(x) || v[0] < 1 || v[1] < 1 || v[2] < 1 || v[3] < 1 || v[4] < 0 || v[5] < 0 ||
+        v[6] < 1 || v[7] < 1 || !NonNeg(v + 8, 2)) {
+      return Fail(info.Env(), "maxPool2d: bad metadata");
+    }
+    const i64 n = x.shape[0] * x.shape[1] * v[8] * v[9];
+    if (!ConvViews(arr[0], {{&x, &arr[2]}}) || arr[0].length < n || arr[1].length < n) return Fail(info.Env(), "maxPool2d: bad dtypes or a view outside its storage");
+    max_pool2d(x, MaxPoolParams{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]}, v[8], v[9], arr[0].data, static_cast<int32_t*>(arr[1].data), arr[0].dtype);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info) {
+    Array arr[3];
+    if (!Arrays(info, 0, 3, arr) || arr[2].dtype != DType::I32) return Fail(info.Env(), "maxPool2dBackward(out, g, indices)");
+    View g, idx;
+    i64 s[4];
+    MetaReader m = Meta();
+    if (!m.view(&g, arr[1]) || !m.view(&idx, arr[2]) || !Ints(m, s, 4) || !Dims4(g) || !Dims4(idx) || !NonNeg(s, 4)) {
+      return Fail(info.Env(), "maxPool2dBackward: bad metadata");
+    }
+    bool same = g.shape[0] == s[0] && g.shape[1] == s[1];
+    for (int d = 0; d < 4; d++) same = same && idx.shape[d] == g.shape[d];
+    if (!same) return Fail(info.Env(), "maxPool2dBackward: operand shapes do not match");
+    if (!ConvViews(arr[0], {{&g, &arr[1]}}) || !Check(idx, arr[2]) || arr[0].length < s[0] * s[1] * s[2] * s[3]) {
+      return Fail(info.Env(), "maxPool2dBackward: bad dtypes or a view outside its storage");
+    }
+    int32_t bad = 0;
+    if (max_pool2d_backward(g, idx, s, arr[0].data, arr[0].dtype, &bad) >= 0) {
+      const std::string msg = "maxPool2dBackward: index " + std::to_string(bad) + " is out of range for an input plane of " +
+                              std::to_string(s[2]) + "x" + std::to_string(s[3]);
+      Napi::RangeError::New(info.Env(), msg).ThrowAsJavaScriptException();
+    }
+    return info.Env().Undefined();
+  }
+
+  Napi::Value AvgPool2d(const Napi::CallbackInfo& info) {
+    Array arr[2];
+    if (!Arrays(info, 0, 2, arr)) return Fail(info.Env(), "avgPool2d(out, x)");
+    View x;
+    AvgPoolParams p;
+    i64 o[2];
+    MetaReader m = Meta();
+    if (!m.view(&x, arr[1]) || !AvgP(m, &p) || !Ints(m, o, 2) || !Dims4(x) || !NonNeg(o, 2)) return Fail(info.Env(), "avgPool2d: bad metadata");
+    if (!ConvViews(arr[0], {{&x, &arr[1]}}) || arr[0].length < x.shape[0] * x.shape[1] * o[0] * o[1]) {
+      return Fail(info.Env(), "avgPool2d: bad dtypes or a view outside its storage");
+    }
+    avg_pool2d(x, p, o[0], o[1], arr[0].data, arr[0].dtype);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value AvgPool2dBackward(const Napi::CallbackInfo& info) {
+    Array arr[2];
+    if (!Arrays(info, 0, 2, arr)) return Fail(info.Env(), "avgPool2dBackward(out, g)");
+    View g;
+    AvgPoolParams p;
+    i64 s[4];
+    MetaReader m = Meta();
+    if (!m.view(&g, arr[1]) || !Ints(m, s, 4) || !AvgP(m, &p) || !Dims4(g) || !NonNeg(s, 4) || g.shape[0] != s[0] || g.shape[1] != s[1]) {
+      return Fail(info.Env(), "avgPool2dBackward: bad metadata");
+    }
+    if (!ConvViews(arr[0], {{&g, &arr[1]}}) || arr[0].length < s[0] * s[1] * s[2] * s[3]) {
+      return Fail(info.Env(), "avgPool2dBackward: bad dtypes or a view outside its storage");
+    }
+    avg_pool2d_backward(g, s, p, arr[0].data, arr[0].dtype);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value AdaptiveAvgPool2d(const Napi::CallbackInfo& info) {
+    Array arr[2];
+    if (!Arrays(info, 0, 2, arr)) return Fail(info.Env(), "adaptiveAvgPool2d(out, x)");
+    View x;
+    i64 o[2];
+    MetaReader m = Meta();
+    if (!m.view(&x, arr[1]) || !Ints(m, o, 2) || !Dims4(x) || !NonNeg(o, 2)) return Fail(info.Env(), "adaptiveAvgPool2d: bad metadata");
+    if (!ConvViews(arr[0], {{&x, &arr[1]}}) || arr[0].length < x.shape[0] * x.shape[1] * o[0] * o[1]) {
+      return Fail(info.Env(), "adaptiveAvgPool2d: bad dtypes or a view outside its storage");
+    }
+    adaptive_avg_pool2d(x, o[0], o[1], arr[0].data, arr[0].dtype);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value AdaptiveAvgPool2dBackward(const Napi::CallbackInfo& info) {
+    Array arr[2];
+    if (!Arrays(info, 0, 2, arr)) return Fail(info.Env(), "adaptiveAvgPool2dBackward(out, g)");
+    View g;
+    i64 s[4];
+    MetaReader m = Meta();
+    if (!m.view(&g, arr[1]) || !Ints(m, s, 4) || !Dims4(g) || !NonNeg(s, 4) || g.shape[0] != s[0] || g.shape[1] != s[1]) {
+      return Fail(info.Env(), "adaptiveAvgPool2dBackward: bad metadata");
+    }
+    if (!ConvViews(arr[0], {{&g, &arr[1]}}) || arr[0].length < s[0] * s[1] * s[2] * s[3]) {
+      return Fail(info.Env(), "adaptiveAvgPool2dBackward: bad dtypes or a view outside its storage");
+    }
+    adaptive_avg_pool2d_backward(g, s, arr[0].data, arr[0].dtype);
+    return info.Env().Undefined();
+  }
+  // --- end conv ---
 
   Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
     const int n = Int(info, 0);
