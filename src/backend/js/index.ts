@@ -4,6 +4,7 @@ import { assign, binary, copy, unary, where } from "./elementwise.js";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.js";
 import { linalg } from "./linalg.js";
 import { matmul } from "./matmul.js";
+import { normKernels } from "./norm.js";
 import { argReduce, reduce, scan } from "./reduce.js";
 
 /** The pure-TypeScript backend: runs everywhere (Node, browsers, workers); the reference. */
@@ -13,4 +14,5 @@ export const jsBackend: Backend = {
   indexSelect, indexAdd, gather, scatterAdd,
   linalg,
   ...convKernels,
+  ...normKernels,
 };

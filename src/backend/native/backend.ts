@@ -6,6 +6,7 @@ import type { ArgReduceOp, Backend, BinaryOp, MatmulArgs, ReduceOp, ScanOp, Unar
 import { BINARY_OPS, UNARY_OPS } from "../kernels.js";
 import { jsBackend } from "../js/index.js";
 import type { NativeAddon } from "./addon.js";
+import { createNativeNormKernels } from "./norm.js";
 
 /** The native backend: the Backend kernels plus control of its thread pool. */
 export interface NativeBackend extends Backend {
@@ -139,7 +140,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
     return out;
   };
 
-  return {
+  const self: NativeBackend = {
     name: "native",
 
     unary(op: UnaryOp, x: View, outDtype: DType): TypedArray {
@@ -292,6 +293,8 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
     avgPool2dBackward: jsBackend.avgPool2dBackward,
     adaptiveAvgPool2d: jsBackend.adaptiveAvgPool2d,
     adaptiveAvgPool2dBackward: jsBackend.adaptiveAvgPool2dBackward,
+    // softmax, logSoftmax and layerNorm, forward and backward (./norm.ts, cpp/norm.cc).
+    ...createNativeNormKernels(addon, (x, dt) => self.copy(x, dt), SMALL),
 
     setNumThreads(n: number): void {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected an integer >= 1, got ${n}`);
@@ -301,4 +304,5 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
     gemmIsa: () => addon.info().gemm,
     setGemmIsa: (isa: string) => addon.setGemmIsa(isa),
   };
+  return self;
 }

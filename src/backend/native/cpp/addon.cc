@@ -15,6 +15,7 @@
 #include "elementwise.h"
 #include "gemm.h"
 #include "indexing.h"
+#include "norm.h"
 #include "parallel.h"
 #include "reduce.h"
 
@@ -152,6 +153,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceValue("unaryOps", Names(env, kUnaryNames)),
       InstanceValue("binaryOps", Names(env, kBinaryNames)),
     });
+    register_norm(env, exports);
   }
 
  private:
