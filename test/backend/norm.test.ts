@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { jsBackend } from "../../src/backend/js/index.js";
 import type { Backend, View } from "../../src/backend/kernels.js";
+import { loadAddon } from "../../src/backend/native/addon.js";
 import { loadNativeBackend, nativeKernelsOnly } from "../../src/backend/native/index.js";
 import type { DType, TypedArray } from "../../src/tensor/dtype.js";
 import { Generator } from "../../src/tensor/random.js";
@@ -230,6 +231,21 @@ const kernels = nativeKernelsOnly();
 if (native && kernels) {
   runNormConformance(native);
   runNormConformance({ ...kernels, name: "native, every call in C++" });
+
+  // The baseline (SSE2) row kernels too, which CPUs without AVX2 run.
+  describe("norm kernels: native baseline row kernels", () => {
+    const addon = loadAddon().addon as unknown as { setNormIsa(isa: string): boolean; normIsa(): string };
+    it("match the reference with the baseline kernels forced", () => {
+      const chosen = addon.normIsa();
+      expect(addon.setNormIsa("base")).toBe(true);
+      try {
+        const b = { ...kernels, name: "native base" };
+        expect([...checkSoftmax(b, "float32"), ...checkLayerNorm(b, "float32"), ...checkSoftmax(b, "float64"), ...checkLayerNorm(b, "float64")]).toEqual([]);
+      } finally {
+        addon.setNormIsa(chosen);
+      }
+    });
+  });
 
   describe("norm kernels: native, 1 and 2 threads", () => {
     it("gives bit-identical results with 1 and 2 threads", () => {

@@ -6,6 +6,7 @@
 #include "norm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -41,8 +42,8 @@ namespace norm_avx2 {
 
 namespace {
 
-/** Whether the AVX2 row kernels run (checked once). */
-bool use_avx2() {
+/** Whether this CPU can run the AVX2 row kernels. */
+bool cpu_has_avx2() {
 #ifdef GL_NORM_HAVE_AVX2
   static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return yes;
@@ -50,6 +51,11 @@ bool use_avx2() {
   return false;
 #endif
 }
+
+// The row kernels in use: AVX2 where the CPU has it, unless setNormIsa("base") chose otherwise.
+std::atomic<bool> g_avx2{cpu_has_avx2()};
+
+bool use_avx2() { return g_avx2.load(std::memory_order_relaxed); }
 
 #ifdef GL_NORM_HAVE_AVX2
 #define GL_NORM_DISPATCH(fn, T) (use_avx2() ? norm_avx2::fn<T> : norm_base::fn<T>)
@@ -194,6 +200,17 @@ Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// setNormIsa("avx2" | "base"): which row kernels run (tests); false, changing nothing, if the CPU lacks it.
+Napi::Value SetNormIsa(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsString()) return fail(info.Env(), "setNormIsa(isa)");
+  const std::string isa = info[0].As<Napi::String>().Utf8Value();
+  const bool ok = isa == "base" || (isa == "avx2" && cpu_has_avx2());
+  if (ok) g_avx2.store(isa == "avx2");
+  return Napi::Boolean::New(info.Env(), ok);
+}
+
+Napi::Value NormIsa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), use_avx2() ? "avx2" : "base"); }
+
 }  // namespace
 
 void register_norm(Napi::Env env, Napi::Object exports) {
@@ -201,6 +218,8 @@ void register_norm(Napi::Env env, Napi::Object exports) {
   exports.Set("softmaxBackward", Napi::Function::New(env, SoftmaxBackward, "softmaxBackward"));
   exports.Set("layerNorm", Napi::Function::New(env, LayerNorm, "layerNorm"));
   exports.Set("layerNormBackward", Napi::Function::New(env, LayerNormBackward, "layerNormBackward"));
+  exports.Set("setNormIsa", Napi::Function::New(env, SetNormIsa, "setNormIsa"));
+  exports.Set("normIsa", Napi::Function::New(env, NormIsa, "normIsa"));
 }
 
 }  // namespace gl

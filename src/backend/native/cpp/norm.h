@@ -6,7 +6,7 @@
 
 namespace gl {
 
-/** Adds softmax, softmaxBackward, layerNorm and layerNormBackward to the addon's exports. */
+/** Adds softmax, softmaxBackward, layerNorm, layerNormBackward (and setNormIsa / normIsa, for tests) to the addon's exports. */
 void register_norm(Napi::Env env, Napi::Object exports);
 
 }  // namespace gl

@@ -223,7 +223,7 @@ template <class T, class F>
 inline double sum8(i64 n, F&& term) {
   double a[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   i64 j = 0;
-  for (; j + kLanes <= n; j += kLanes) {
+  for (; j + 8 <= n; j += 8) {
     for (int k = 0; k < 8; k++) a[k] += term(j + k);
   }
   for (int k = 0; j < n; j++, k++) a[k] += term(j);
