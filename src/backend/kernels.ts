@@ -1,6 +1,7 @@
 import type { DType, TypedArray } from "../tensor/dtype.js";
 import type { Shape, Strides } from "../tensor/shape.js";
 import type { ConvKernels } from "./conv_kernels.js";
+import type { NormKernels } from "./norm_kernels.js";
 
 /**
  * A strided window onto a typed array: what every kernel reads. A Tensor satisfies it.
@@ -96,7 +97,7 @@ export interface LinalgKernels {
  * against this interface only; a backend knows nothing above it. Outputs are always new
  * contiguous (row-major) typed arrays of `outDtype`, which the caller wraps in a tensor.
  */
-export interface Backend extends ConvKernels {
+export interface Backend extends ConvKernels, NormKernels {
   readonly name: string;
 
   /** out[i] = f(x[i]) over x's shape. */

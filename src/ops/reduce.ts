@@ -631,6 +631,18 @@ function cumprodGradQuadratic(g: Tensor, x: Tensor, d: number): Tensor {
 
 // ---- softmax, logSoftmax ------------------------------------------------------------
 
+/** The fused softmax kernel over `axes` (one axis, or none for a 0-d x: a row of one). */
+function runSoftmax(x: Tensor, axes: readonly number[], log: boolean): Tensor {
+  const v = x.ndim === 0 ? { data: x.data, shape: [1], strides: [1], offset: x.offset } : x;
+  return Tensor.fromArray(backend().softmax(v, axes.length ? axes[0] : 0, log, x.dtype), x.shape, x.dtype);
+}
+
+/** The fused softmax/logSoftmax gradient from the output y and its gradient g. */
+function runSoftmaxBackward(y: Tensor, g: Tensor, axes: readonly number[], log: boolean): Tensor {
+  const flat = (t: Tensor) => (t.ndim === 0 ? { data: t.data, shape: [1], strides: [1], offset: t.offset } : t);
+  return Tensor.fromArray(backend().softmaxBackward(flat(y), flat(g), axes.length ? axes[0] : 0, log, y.dtype), y.shape, y.dtype);
+}
+
 /**
  * exp(x) / sum(exp(x)) along `dim`, shifted by the maximum so large inputs do not
  * overflow. Floating inputs only.
@@ -640,11 +652,13 @@ export function softmax(x: Tensor, dim: number): Tensor {
   checkTensor(x, "softmax");
   requireFloating(x, "softmax", "softmax(dim)");
   const axes = reductionAxes(singleDim(dim, x.ndim, "softmax"), x.ndim, "softmax");
-  const y = noGrad(() => {
-    const e = exp(sub(x, runReduce("max", x, axes, true, x.dtype)));
-    return div(e, sum(e, axes, true));
-  });
-  if (needsGrad(x)) attach(y, "SoftmaxBackward", [x], (g) => [mul(y, sub(g, sum(mul(g, y), axes, true)))], [y]);
+  const y = runSoftmax(x, axes, false);
+  // The fused gradient kernel unless the gradient's own graph is being recorded (createGraph).
+  if (needsGrad(x)) {
+    attach(y, "SoftmaxBackward", [x], (g) => [
+      isGradEnabled() ? mul(y, sub(g, sum(mul(g, y), axes, true))) : runSoftmaxBackward(y, g, axes, false),
+    ], [y]);
+  }
   return y;
 }
 
@@ -657,11 +671,12 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   checkTensor(x, "logSoftmax");
   requireFloating(x, "logSoftmax", "logSoftmax(dim)");
   const axes = reductionAxes(singleDim(dim, x.ndim, "logSoftmax"), x.ndim, "logSoftmax");
-  const y = noGrad(() => {
-    const z = sub(x, runReduce("max", x, axes, true, x.dtype));
-    return sub(z, log(sum(exp(z), axes, true)));
-  });
-  if (needsGrad(x)) attach(y, "LogSoftmaxBackward", [x], (g) => [sub(g, mul(exp(y), sum(g, axes, true)))], [y]);
+  const y = runSoftmax(x, axes, true);
+  if (needsGrad(x)) {
+    attach(y, "LogSoftmaxBackward", [x], (g) => [
+      isGradEnabled() ? sub(g, mul(exp(y), sum(g, axes, true))) : runSoftmaxBackward(y, g, axes, true),
+    ], [y]);
+  }
   return y;
 }
 

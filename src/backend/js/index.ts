@@ -5,6 +5,7 @@ import { axpy } from "./fused.js";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.js";
 import { linalg } from "./linalg.js";
 import { matmul } from "./matmul.js";
+import { normKernels } from "./norm.js";
 import { argReduce, reduce, scan } from "./reduce.js";
 
 /** The pure-TypeScript backend: runs everywhere (Node, browsers, workers); the reference. */
@@ -15,4 +16,5 @@ export const jsBackend: Backend = {
   axpy,
   linalg,
   ...convKernels,
+  ...normKernels,
 };

@@ -7,6 +7,7 @@ import { BINARY_OPS, UNARY_OPS } from "../kernels.js";
 import { jsBackend } from "../js/index.js";
 import type { NativeAddon } from "./addon.js";
 import { nativeConvKernels } from "./conv.js";
+import { createNativeNormKernels } from "./norm.js";
 
 /** The native backend: the Backend kernels plus control of its thread pool. */
 export interface NativeBackend extends Backend {
@@ -140,7 +141,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
     return out;
   };
 
-  return {
+  const self: NativeBackend = {
     name: "native",
 
     unary(op: UnaryOp, x: View, outDtype: DType): TypedArray {
@@ -300,6 +301,17 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
     // --- conv (conv.ts, cpp/conv.cc) ---
     ...nativeConvKernels(addon, { meta: m, fresh, arg, dest, give }),
     // --- end conv ---
+    conv2d: jsBackend.conv2d,
+    conv2dInputGrad: jsBackend.conv2dInputGrad,
+    conv2dWeightGrad: jsBackend.conv2dWeightGrad,
+    maxPool2d: jsBackend.maxPool2d,
+    maxPool2dBackward: jsBackend.maxPool2dBackward,
+    avgPool2d: jsBackend.avgPool2d,
+    avgPool2dBackward: jsBackend.avgPool2dBackward,
+    adaptiveAvgPool2d: jsBackend.adaptiveAvgPool2d,
+    adaptiveAvgPool2dBackward: jsBackend.adaptiveAvgPool2dBackward,
+    // softmax, logSoftmax and layerNorm, forward and backward (./norm.ts, cpp/norm.cc).
+    ...createNativeNormKernels(addon, (x, dt) => self.copy(x, dt), SMALL),
 
     setNumThreads(n: number): void {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected an integer >= 1, got ${n}`);
@@ -309,4 +321,5 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
     gemmIsa: () => addon.info().gemm,
     setGemmIsa: (isa: string) => addon.setGemmIsa(isa),
   };
+  return self;
 }

@@ -1,12 +1,13 @@
+import { backend } from "../../backend/registry.js";
 import { add, mul, rsqrt, sub } from "../../ops/elementwise.js";
-import { noGrad } from "../../ops/graph.js";
+import { anyNeedsGrad, attach, isGradEnabled, noGrad } from "../../ops/graph.js";
 import { copy_ } from "../../ops/inplace.js";
 import { checkTensor } from "../../ops/operand.js";
-import { mean } from "../../ops/reduce.js";
+import { mean, sumTo } from "../../ops/reduce.js";
 import { reshape } from "../../ops/shape.js";
 import { isFloating } from "../../tensor/dtype.js";
 import { fmtShape, numel, shapesEqual } from "../../tensor/shape.js";
-import type { Tensor } from "../../tensor/tensor.js";
+import { Tensor } from "../../tensor/tensor.js";
 
 // Normalisation layers as compositions of mean, sub, mul and rsqrt: their gradients (and
 // gradients of gradients) follow from the parts. Statistics are biased variances, as in
@@ -73,10 +74,54 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   const weight = perFeature(opts.weight, ns, op, "weight");
   const bias = perFeature(opts.bias, ns, op, "bias");
   const axes = Array.from({ length: k }, (_, i) => x.ndim - k + i);
-  let y = standardize(x, axes, opts.eps ?? 1e-5).y;
-  if (weight) y = mul(y, weight);
-  if (bias) y = add(y, bias);
+  const eps = opts.eps ?? 1e-5;
+  // Mixed dtypes promote like the composite ops do; the fused kernel takes one dtype.
+  if ((weight && weight.dtype !== x.dtype) || (bias && bias.dtype !== x.dtype)) {
+    let y = standardize(x, axes, eps).y;
+    if (weight) y = mul(y, weight);
+    if (bias) y = add(y, bias);
+    return y;
+  }
+  return fusedLayerNorm(x, axes, numel(ns), weight, bias, eps);
+}
+
+/** layerNorm by the fused kernels: one forward pass, and one backward pass unless createGraph records the gradient's graph. */
+function fusedLayerNorm(x: Tensor, axes: number[], n: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+  const r = backend().layerNorm(x, n, weight, bias, eps, x.dtype);
+  const y = Tensor.fromArray(r.y, x.shape, x.dtype);
+  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  if (!anyNeedsGrad(inputs)) return y;
+  const rows = r.mean.length;
+  const stat = (data: typeof r.mean) => ({ data, shape: [rows], strides: [1], offset: 0 });
+  attach(y, "NativeLayerNormBackward", inputs, (g) => {
+    const needW = weight !== null && weight.requiresGrad, needB = bias !== null && bias.requiresGrad;
+    let dx: Tensor | null, dw: Tensor | null = null, db: Tensor | null = null;
+    if (!isGradEnabled()) {
+      const gr = backend().layerNormBackward(g, x, stat(r.mean), stat(r.rstd), weight, n, needW, needB, x.dtype);
+      dx = Tensor.fromArray(gr.dx, x.shape, x.dtype);
+      if (gr.dweight) dw = Tensor.fromArray(gr.dweight, weight!.shape, x.dtype);
+      if (gr.dbias) db = Tensor.fromArray(gr.dbias, bias!.shape, x.dtype);
+    } else {
+      // The same gradient written with differentiable ops of x, so gradients of it are exact.
+      const { y: xh, rstd } = standardizeWithRstd(x, axes, eps);
+      const gw = weight ? mul(g, weight) : g;
+      dx = mul(rstd, sub(sub(gw, mean(gw, axes, true)), mul(xh, mean(mul(gw, xh), axes, true))));
+      if (needW) dw = sumTo(mul(g, xh), weight!.shape);
+      if (needB) db = sumTo(g, bias!.shape);
+    }
+    const grads: (Tensor | null)[] = [x.requiresGrad ? dx : null];
+    if (weight) grads.push(dw);
+    if (bias) grads.push(db);
+    return grads;
+  }, [x, ...(weight ? [weight] : [])]);
   return y;
+}
+
+/** (x - mean) * rstd over `axes` with rstd = 1 / sqrt(biased variance + eps), both recorded. */
+function standardizeWithRstd(x: Tensor, axes: number[], eps: number): { y: Tensor; rstd: Tensor } {
+  const d = sub(x, mean(x, axes, true));
+  const rstd = rsqrt(add(mean(mul(d, d), axes, true), eps));
+  return { y: mul(d, rstd), rstd };
 }
 
 export interface BatchNormOptions extends AffineOptions {

@@ -1,7 +1,8 @@
 import { add } from "../../ops/elementwise.js";
-import { cat } from "../../ops/join.js";
+import { needsGrad, noGrad, record } from "../../ops/graph.js";
+import { cat, stack } from "../../ops/join.js";
 import { mean } from "../../ops/reduce.js";
-import { expand, narrow, permute, reshape, squeeze, transpose, unsqueeze } from "../../ops/shape.js";
+import { expand, narrow, permute, reshape, select, squeeze, transpose, unsqueeze } from "../../ops/shape.js";
 import { empty, zeros } from "../../tensor/creation.js";
 import type { DType } from "../../tensor/dtype.js";
 import { fmtShape, shapesEqual } from "../../tensor/shape.js";
@@ -142,6 +143,9 @@ export class MultiheadAttention extends Module {
     if (k.shape[1] !== N) throw new RangeError(`${name}: key has batch size ${k.shape[1]} but query has ${N}`);
 
     const b = this.in_proj_bias;
+    if (query === key && key === value && this.in_proj_weight && !this.bias_k && !this.addZeroAttn) {
+      return this.selfAttention(query, opts, batched, this.buildMask(opts, L, N, S, batched, wdt));
+    }
     const bias = (i: number) => (b ? narrow(b, 0, i * E, E) : null);
     const packed = this.in_proj_weight;
     const weight = (i: number, sep: Parameter | null) => (packed ? narrow(packed, 0, i * E, E) : sep!);
@@ -169,6 +173,26 @@ export class MultiheadAttention extends Module {
     const { output, weights } = attend(qp, kp, vp, mask, 1 / Math.sqrt(hd), this.training ? this.dropout : 0);
     let out = this.out_proj.forward(reshape(permute(output, 2, 0, 1, 3), L, N, E));
     out = !batched ? squeeze(out, 1) : this.batchFirst ? transpose(out, 0, 1) : out;
+    if (opts.needWeights === false) return { output: out, weights: null };
+    let w = opts.averageAttnWeights === false ? weights : mean(weights, 1);
+    if (!batched) w = squeeze(w, 0);
+    return { output: out, weights: w };
+  }
+
+  /**
+   * Self-attention (query, key and value one tensor) with the packed projection: one [3E, E]
+   * product on the batch-first layout, heads split as views of it, and the heads merged by
+   * one copy, so no transposed copies of the inputs or per-piece weight gradients arise.
+   */
+  private selfAttention(query: Tensor, opts: MultiheadAttentionForwardOptions, batched: boolean, mask: Tensor | null): { output: Tensor; weights: Tensor | null } {
+    // [N, L, E], a view of the input in every layout.
+    const x = !batched ? unsqueeze(query, 0) : this.batchFirst ? query : transpose(query, 0, 1);
+    const [N, L, E] = x.shape;
+    const H = this.numHeads, hd = this.headDim;
+    const [qh, kh, vh] = splitHeads(linear(x, this.in_proj_weight!, this.in_proj_bias), H);
+    const { output, weights } = attend(qh, kh, vh, mask, 1 / Math.sqrt(hd), this.training ? this.dropout : 0);
+    let out = this.out_proj.forward(reshape(permute(output, 0, 2, 1, 3), N, L, E));
+    out = !batched ? squeeze(out, 0) : this.batchFirst ? out : transpose(out, 0, 1);
     if (opts.needWeights === false) return { output: out, weights: null };
     let w = opts.averageAttnWeights === false ? weights : mean(weights, 1);
     if (!batched) w = squeeze(w, 0);
@@ -205,4 +229,22 @@ export class MultiheadAttention extends Module {
   override extraRepr(): string {
     return `embed_dim=${this.embedDim}, num_heads=${this.numHeads}, batch_first=${this.batchFirst ? "True" : "False"}`;
   }
+}
+
+/**
+ * The packed projection [N, L, 3E] split into query, key and value heads [N, H, L, E / H],
+ * views of it. One node: the three head gradients are stacked straight into the [N, L, 3E]
+ * layout (one copy), instead of three zero-padded slices summed.
+ */
+function splitHeads(qkv: Tensor, H: number): [Tensor, Tensor, Tensor] {
+  const [N, L, E3] = qkv.shape;
+  const hd = E3 / 3 / H;
+  const parts = noGrad(() => {
+    const t = permute(reshape(qkv, N, L, 3, H, hd), 2, 0, 3, 1, 4);
+    return [select(t, 0, 0), select(t, 0, 1), select(t, 0, 2)] as [Tensor, Tensor, Tensor];
+  });
+  if (needsGrad(qkv)) {
+    record("SplitHeadsBackward", [qkv], parts, (gs) => [reshape(stack(gs.map((g) => permute(g, 0, 2, 1, 3)), 2), N, L, E3)]);
+  }
+  return parts;
 }

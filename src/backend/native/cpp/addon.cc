@@ -19,6 +19,7 @@
 #include "fused.h"
 #include "gemm.h"
 #include "indexing.h"
+#include "norm.h"
 #include "parallel.h"
 #include "reduce.h"
 #include "vmath.h"
@@ -170,6 +171,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceValue("unaryOps", Names(env, kUnaryNames)),
       InstanceValue("binaryOps", Names(env, kBinaryNames)),
     });
+    register_norm(env, exports);
   }
 
  private:
