@@ -7,6 +7,7 @@
         "src/backend/native/cpp/elementwise.cc",
         "src/backend/native/cpp/reduce.cc",
         "src/backend/native/cpp/indexing.cc",
+        "src/backend/native/cpp/linalg.cc",
         "src/backend/native/cpp/gemm.cc",
         "src/backend/native/cpp/gemm_avx512.cc",
         "src/backend/native/cpp/gemm_avx2.cc",

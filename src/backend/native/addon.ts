@@ -17,6 +17,8 @@ export interface NativeAddon {
   indexAdd(out: TypedArray, index: TypedArray, src: TypedArray, axis: number): void;
   gather(out: TypedArray, x: TypedArray, index: TypedArray, axis: number): void;
   scatterAdd(out: TypedArray, index: TypedArray, src: TypedArray, axis: number): void;
+  /** A LinalgKernels call (see ./linalg.ts): op code, flags, the input arrays (views in meta), then the outputs. */
+  linalg(op: number, flags: number, ...arrays: TypedArray[]): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   /** Forces a GEMM micro-kernel set ("avx512" | "avx2" | "generic"); false if the CPU lacks it. */

@@ -6,6 +6,7 @@ import type { ArgReduceOp, Backend, BinaryOp, MatmulArgs, ReduceOp, ScanOp, Unar
 import { BINARY_OPS, UNARY_OPS } from "../kernels.js";
 import { jsBackend } from "../js/index.js";
 import type { NativeAddon } from "./addon.js";
+import { createNativeLinalg } from "./linalg.js";
 
 /** The native backend: the Backend kernels plus control of its thread pool. */
 export interface NativeBackend extends Backend {
@@ -64,7 +65,7 @@ const metaOf = new WeakMap<NativeAddon, Float64Array>();
  * Wraps a loaded addon as a Backend. Kernel calls pass typed arrays straight through;
  * shapes, strides and offsets go through one shared Float64Array (see cpp/addon.cc).
  * Calls too small to repay a native call run on the js kernels (see NativeOptions).
- * Linear algebra and convolution kernels are the js backend's in this version.
+ * Convolution kernels are the js backend's in this version.
  * @example const b = createNativeBackend(loadAddon().addon!); b.unary("exp", x, "float32")
  */
 export function createNativeBackend(addon: NativeAddon, options: NativeOptions = {}): NativeBackend {
@@ -281,8 +282,8 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
       return give(out, o);
     },
 
-    // Not yet native: dense factorisations and convolutions run on the js kernels.
-    linalg: jsBackend.linalg,
+    linalg: createNativeLinalg(addon, m),
+    // Not yet native: convolutions run on the js kernels.
     conv2d: jsBackend.conv2d,
     conv2dInputGrad: jsBackend.conv2dInputGrad,
     conv2dWeightGrad: jsBackend.conv2dWeightGrad,

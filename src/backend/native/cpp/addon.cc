@@ -15,6 +15,7 @@
 #include "elementwise.h"
 #include "gemm.h"
 #include "indexing.h"
+#include "linalg.h"
 #include "parallel.h"
 #include "reduce.h"
 
@@ -145,6 +146,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod("indexAdd", &Addon::IndexAdd),
       InstanceMethod("gather", &Addon::Gather),
       InstanceMethod("scatterAdd", &Addon::ScatterAdd),
+      InstanceMethod("linalg", &Addon::Linalg),  // linalg.h
       InstanceMethod("setNumThreads", &Addon::SetNumThreads),
       InstanceMethod("getNumThreads", &Addon::GetNumThreads),
       InstanceMethod("setGemmIsa", &Addon::SetGemmIsa),
@@ -408,6 +410,37 @@ class Addon : public Napi::Addon<Addon> {
     if (e.bad) return OutOfBounds(info.Env(), "scatterAdd", e);
     return info.Env().Undefined();
   }
+
+  // ---- linalg (linalg.h) ----
+  /** linalg(op, flags, ...arrays): meta holds [nviews, view...] for the first nviews arrays (the inputs). */
+  Napi::Value Linalg(const Napi::CallbackInfo& info) {
+    const int op = Int(info, 0), flags = Int(info, 1);
+    const size_t narrays = info.Length() >= 2 ? info.Length() - 2 : 0;
+    Array arr[6];
+    if (op < 0 || op > static_cast<int>(LinalgOp::Eigh) || flags < 0 || narrays < 2 || narrays > 6 || !Arrays(info, 2, narrays, arr)) {
+      return Fail(info.Env(), "linalg(op, flags, ...arrays)");
+    }
+    MetaReader m = Meta();
+    i64 nviews = 0;
+    View views[2];
+    if (!m.integer(&nviews) || nviews < 1 || nviews > 2 || static_cast<size_t>(nviews) > narrays) return Fail(info.Env(), "linalg: bad metadata");
+    LinalgArray la[6];
+    for (size_t i = 0; i < narrays; i++) la[i] = {arr[i].data, arr[i].length, arr[i].dtype};
+    for (i64 i = 0; i < nviews; i++) {
+      if (!m.view(&views[i], arr[i])) return Fail(info.Env(), "linalg: bad metadata");
+      if (!Check(views[i], arr[i])) return Fail(info.Env(), "linalg: view outside its storage");
+    }
+    LinalgCall call;
+    call.op = static_cast<LinalgOp>(op);
+    call.flags = flags;
+    call.nviews = static_cast<int>(nviews);
+    call.views = views;
+    call.narrays = static_cast<int>(narrays);
+    call.arrays = la;
+    if (const char* err = linalg_run(call)) return Fail(info.Env(), err);
+    return info.Env().Undefined();
+  }
+  // ---- end linalg ----
 
   Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
     const int n = Int(info, 0);
