@@ -8,6 +8,7 @@
         "src/backend/native/cpp/reduce.cc",
         "src/backend/native/cpp/indexing.cc",
         "src/backend/native/cpp/norm.cc",
+        "src/backend/native/cpp/linalg.cc",
         "src/backend/native/cpp/gemm.cc",
         "src/backend/native/cpp/conv.cc",
         "src/backend/native/cpp/gemm_avx512.cc",

@@ -1,8 +1,9 @@
 import type { LinalgKernels, LuFactors, QrMode, View } from "../kernels.js";
 
 // Dense linear algebra in float64 on batches of row-major matrices: LU with partial
-// pivoting, triangular solves, Householder QR, one-sided Jacobi SVD, cyclic Jacobi eigh.
-// Each routine copies its input once into a contiguous Float64Array and works in place.
+// pivoting, triangular solves, Householder QR, one-sided Jacobi SVD (QR-first for
+// non-square matrices), cyclic Jacobi eigh. Each routine copies its input once into a
+// contiguous Float64Array and works in place. ../native/cpp/linalg.cc mirrors this file.
 
 const EPS = 2.220446049250313e-16;
 const MAX_SWEEPS = 80;
@@ -168,64 +169,72 @@ function triangularSolve(a: View, b: View, upper: boolean, unitriangular: boolea
 
 // ---- QR ------------------------------------------------------------------------------
 
+/** Sum of x[xo + i] * y[yo + i] for i < n, in four partial sums (independent chains). */
+function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, n: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += x[xo + i] * y[yo + i]; s1 += x[xo + i + 1] * y[yo + i + 1];
+    s2 += x[xo + i + 2] * y[yo + i + 2]; s3 += x[xo + i + 3] * y[yo + i + 3];
+  }
+  for (; i < n; i++) s0 += x[xo + i] * y[yo + i];
+  return (s0 + s1) + (s2 + s3);
+}
+
 /**
- * Householder QR (geqr2) of the m x n matrix at `o`, in place: R on and above the
- * diagonal, each reflector's vector (implicit leading 1) below it, its scale in `tau`.
- * The work runs on a column-major copy so every inner loop is a contiguous pass down a
- * column (a tall-skinny [10000, 8] matrix would otherwise loop over rows of 8).
+ * Householder QR (geqr2) of the column-major m x n matrix x (column j at j * m), in place:
+ * R on and above the diagonal, each reflector's vector (implicit leading 1) below it, its
+ * scale in `tau`. Column-major keeps every inner loop a contiguous pass down a column (a
+ * tall-skinny [10000, 8] matrix would otherwise loop over rows of 8).
  */
-function householder(a: Float64Array, o: number, m: number, n: number, tau: Float64Array, _w: Float64Array): void {
+function geqr2(x: Float64Array, m: number, n: number, tau: Float64Array): void {
   const k = Math.min(m, n);
-  const c = new Float64Array(m * n); // column-major: element (i, j) at j * m + i
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) c[j * m + i] = a[o + i * n + j];
   for (let j = 0; j < k; j++) {
-    const cj = j * m;
-    const alpha = c[cj + j];
-    let scale = 0;
-    for (let i = j + 1; i < m; i++) { const v = Math.abs(c[cj + i]); if (v > scale) scale = v; }
-    if (scale === 0) { tau[j] = 0; continue; } // already zero below the diagonal: H = I (dlarfg)
-    let ss = 0;
-    for (let i = j + 1; i < m; i++) { const v = c[cj + i] / scale; ss += v * v; }
-    const xnorm = scale * Math.sqrt(ss);
+    const cj = j * m, v0 = cj + j + 1, below = m - j - 1;
+    const alpha = x[cj + j];
+    const ss = dot(x, v0, x, v0, below);
+    let xnorm: number;
+    if (ss > 1e-290 && ss < 1e290) xnorm = Math.sqrt(ss);
+    else {
+      // Squares would under- or overflow (or are all zero): scale by the largest magnitude.
+      let scale = 0;
+      for (let i = v0; i < v0 + below; i++) { const a = Math.abs(x[i]); if (a > scale) scale = a; }
+      if (scale === 0) { tau[j] = 0; continue; } // already zero below the diagonal: H = I (dlarfg)
+      let s2 = 0;
+      for (let i = v0; i < v0 + below; i++) { const t = x[i] / scale; s2 += t * t; }
+      xnorm = scale * Math.sqrt(s2);
+    }
     const beta = (alpha >= 0 ? -1 : 1) * Math.hypot(alpha, xnorm);
     const tj = (beta - alpha) / beta;
     tau[j] = tj;
     const inv = 1 / (alpha - beta);
-    for (let i = j + 1; i < m; i++) c[cj + i] *= inv;
-    c[cj + j] = beta;
-    // Apply H = I - tau v v^T (v = [1, c[cj+j+1..]]) to each trailing column.
+    for (let i = v0; i < v0 + below; i++) x[i] *= inv;
+    x[cj + j] = beta;
+    // Apply H = I - tau v v^T (v = [1, x[v0..]]) to each trailing column.
     for (let col = j + 1; col < n; col++) {
       const cc = col * m;
-      let d = c[cc + j];
-      for (let i = j + 1; i < m; i++) d += c[cj + i] * c[cc + i];
-      d *= tj;
-      c[cc + j] -= d;
-      for (let i = j + 1; i < m; i++) c[cc + i] -= d * c[cj + i];
+      const d = (x[cc + j] + dot(x, v0, x, cc + j + 1, below)) * tj;
+      x[cc + j] -= d;
+      for (let i = 0; i < below; i++) x[cc + j + 1 + i] -= d * x[v0 + i];
     }
   }
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) a[o + i * n + j] = c[j * m + i];
 }
 
-/** Forms the first `qc` columns of Q = H_0 ... H_{k-1} (org2r) into q (m x qc, row-major) at `qo`. */
-function formQ(a: Float64Array, o: number, m: number, n: number, tau: Float64Array, q: Float64Array, qo: number, qc: number, _w: Float64Array): void {
-  const k = Math.min(m, n);
-  const Q = new Float64Array(m * qc); // column-major
-  const v = new Float64Array(m);
-  for (let i = 0; i < Math.min(m, qc); i++) Q[i * m + i] = 1;
+/**
+ * y (column-major m x ncols) = H_0 ... H_{k-1} y from geqr2's reflectors in x. With
+ * fromIdentity, columns below j are still unit vectors that H_j leaves alone (org2r).
+ */
+function applyQ(x: Float64Array, m: number, k: number, tau: Float64Array, y: Float64Array, ncols: number, fromIdentity: boolean): void {
   for (let j = k - 1; j >= 0; j--) {
     const tj = tau[j];
     if (tj === 0) continue;
-    for (let i = j + 1; i < m; i++) v[i] = a[o + i * n + j];
-    for (let col = j; col < qc; col++) {
+    const v0 = j * m + j + 1, below = m - j - 1;
+    for (let col = fromIdentity ? j : 0; col < ncols; col++) {
       const cc = col * m;
-      let d = Q[cc + j];
-      for (let i = j + 1; i < m; i++) d += v[i] * Q[cc + i];
-      d *= tj;
-      Q[cc + j] -= d;
-      for (let i = j + 1; i < m; i++) Q[cc + i] -= d * v[i];
+      const d = (y[cc + j] + dot(x, v0, y, cc + j + 1, below)) * tj;
+      y[cc + j] -= d;
+      for (let i = 0; i < below; i++) y[cc + j + 1 + i] -= d * x[v0 + i];
     }
   }
-  for (let i = 0; i < m; i++) for (let col = 0; col < qc; col++) q[qo + i * qc + col] = Q[col * m + i];
 }
 
 function qr(a: View, mode: QrMode): { q: Float64Array; r: Float64Array } {
@@ -238,15 +247,63 @@ function qr(a: View, mode: QrMode): { q: Float64Array; r: Float64Array } {
   const q = new Float64Array(mode === "r" ? 0 : batch * m * qc);
   const r = new Float64Array(batch * rr * n);
   const tau = new Float64Array(k);
-  const work = new Float64Array(Math.max(m, n));
+  const x = new Float64Array(m * n);
+  const y = new Float64Array(mode === "r" ? 0 : m * qc);
   for (let b = 0; b < batch; b++) {
     const o = b * m * n;
-    householder(w, o, m, n, tau, work);
+    for (let i = 0; i < m; i++) for (let c = 0; c < n; c++) x[c * m + i] = w[o + i * n + c];
+    geqr2(x, m, n, tau);
     const ro = b * rr * n;
-    for (let i = 0; i < Math.min(rr, m); i++) for (let c = i; c < n; c++) r[ro + i * n + c] = w[o + i * n + c];
-    if (mode !== "r") formQ(w, o, m, n, tau, q, b * m * qc, qc, work);
+    for (let i = 0; i < Math.min(rr, m); i++) for (let c = i; c < n; c++) r[ro + i * n + c] = x[c * m + i];
+    if (mode === "r") continue;
+    y.fill(0);
+    for (let i = 0; i < Math.min(m, qc); i++) y[i * m + i] = 1;
+    applyQ(x, m, k, tau, y, qc, true);
+    const qo = b * m * qc;
+    for (let i = 0; i < m; i++) for (let c = 0; c < qc; c++) q[qo + i * qc + c] = y[c * m + i];
   }
   return { q, r };
+}
+
+/**
+ * The k x k upper triangular T of the compact WY form H_0 ... H_{k-1} = I - V T V^T
+ * (LAPACK's dlarft, forward, column-wise) from geqr2's reflectors in x (m x k).
+ */
+function formT(x: Float64Array, m: number, k: number, tau: Float64Array, t: Float64Array): void {
+  t.fill(0);
+  for (let i = 0; i < k; i++) {
+    const ti = tau[i];
+    if (ti === 0) continue;
+    const vi = i * m;
+    // -tau_i v_c^T v_i for c < i (v_i has its implicit 1 at row i).
+    for (let c = 0; c < i; c++) t[c * k + i] = -ti * (x[c * m + i] + dot(x, c * m + i + 1, x, vi + i + 1, m - i - 1));
+    // T[0:i, i] = T[0:i, 0:i] w, top row first (each row reads only rows below it).
+    for (let r = 0; r < i; r++) {
+      let acc = 0;
+      for (let c = r; c < i; c++) acc += t[r * k + c] * t[c * k + i];
+      t[r * k + i] = acc;
+    }
+    t[i * k + i] = ti;
+  }
+}
+
+/** W = T V^T Y0 (k x k) for Y0 zero below its first k rows, given as the row-major k x k `top`: Q Y0 = Y0 - V W. */
+function formW(x: Float64Array, m: number, k: number, t: Float64Array, top: Float64Array, w: Float64Array): void {
+  const vty = new Float64Array(k * k);
+  for (let c = 0; c < k; c++) {
+    for (let i = 0; i < k; i++) vty[c * k + i] = top[c * k + i];
+    for (let r = c + 1; r < k; r++) {
+      const v = x[c * m + r];
+      for (let i = 0; i < k; i++) vty[c * k + i] += v * top[r * k + i];
+    }
+  }
+  w.fill(0);
+  for (let r = 0; r < k; r++) {
+    for (let c = r; c < k; c++) {
+      const tv = t[r * k + c];
+      for (let i = 0; i < k; i++) w[r * k + i] += tv * vty[c * k + i];
+    }
+  }
 }
 
 // ---- sign convention and orthonormal completion ------------------------------------
@@ -353,6 +410,63 @@ function normalisedRows(g: Float64Array, k: number, len: number, norms: Float64A
   }
 }
 
+/**
+ * The thin singular vectors of a QR-preconditioned SVD, written into u and vh at uo, vo:
+ * Y = Q [Y_R; 0] = Y0 - V W in the compact WY form (one pass over the reflectors V, not
+ * one per reflector). Tall: U = Y (m x k), made sign-definite, and Vh = J^T; wide: U = J,
+ * Vh = Y^T. yr holds Y_R's columns as rows; x and tau are geqr2's output for X (len x k).
+ */
+function thinVectors(x: Float64Array, tau: Float64Array, yr: Float64Array, j: Float64Array, len: number, k: number, tall: boolean, order: number[],
+  u: Float64Array, uo: number, vh: Float64Array, vo: number): void {
+  const top = new Float64Array(k * k), t = new Float64Array(k * k), w = new Float64Array(k * k);
+  for (let r = 0; r < k; r++) for (let i = 0; i < k; i++) top[r * k + i] = yr[i * k + r];
+  formT(x, len, k, tau, t);
+  formW(x, len, k, t, top, w);
+  if (!tall) {
+    // Vh row i = column i of Y: Y0's column i minus V's columns weighted by W's column i.
+    for (let i = 0; i < k; i++) {
+      const vi = vo + i * len;
+      vh.fill(0, vi, vi + len);
+      for (let r = 0; r < k; r++) vh[vi + r] = top[r * k + i];
+      for (let c = 0; c < k; c++) {
+        const d = w[c * k + i];
+        vh[vi + c] -= d;
+        for (let r = c + 1; r < len; r++) vh[vi + r] -= d * x[c * len + r];
+      }
+    }
+    // U = J with columns in singular-value order, each column's largest entry positive.
+    for (let i = 0; i < k; i++) {
+      const col = order[i];
+      const sign = leadIsNegative(j, col, k, k) ? -1 : 1;
+      if (sign < 0) for (let r = 0; r < len; r++) vh[vo + i * len + r] = -vh[vo + i * len + r];
+      for (let r = 0; r < k; r++) u[uo + r * k + i] = sign * j[r * k + col];
+    }
+    return;
+  }
+  // U row r = Y0 row r - V row r W, tracking each column's first largest-magnitude entry.
+  const best = new Float64Array(k).fill(-1), lead = new Float64Array(k);
+  for (let r = 0; r < len; r++) {
+    const ur = uo + r * k;
+    for (let i = 0; i < k; i++) u[ur + i] = r < k ? top[r * k + i] : 0;
+    const nv = r < k ? r + 1 : k;
+    for (let c = 0; c < nv; c++) {
+      const v = c === r ? 1 : x[c * len + r];
+      const wc = c * k;
+      for (let i = 0; i < k; i++) u[ur + i] -= v * w[wc + i];
+    }
+    for (let i = 0; i < k; i++) {
+      const a = Math.abs(u[ur + i]);
+      if (a > best[i]) { best[i] = a; lead[i] = u[ur + i]; }
+    }
+  }
+  const sign = new Float64Array(k);
+  let any = false;
+  for (let i = 0; i < k; i++) { sign[i] = lead[i] < 0 ? -1 : 1; any ||= lead[i] < 0; }
+  if (any) for (let r = 0; r < len; r++) for (let i = 0; i < k; i++) u[uo + r * k + i] *= sign[i];
+  // Vh = J^T in singular-value order, with the signs of U's columns.
+  for (let i = 0; i < k; i++) for (let c = 0; c < k; c++) vh[vo + i * k + c] = sign[i] * j[c * k + order[i]];
+}
+
 function svd(a: View, fullMatrices: boolean, computeUV: boolean): { u: Float64Array; s: Float64Array; vh: Float64Array } {
   const m = a.shape[a.shape.length - 2], n = a.shape[a.shape.length - 1];
   const k = Math.min(m, n), len = Math.max(m, n);
@@ -363,21 +477,19 @@ function svd(a: View, fullMatrices: boolean, computeUV: boolean): { u: Float64Ar
   const s = new Float64Array(batch * k);
   const u = new Float64Array(computeUV ? batch * m * uc : 0);
   const vh = new Float64Array(computeUV ? batch * vr * n : 0);
-  // Work on X = A (tall) or A^T (wide), len x k: X = Y S J^T, so U = Y, V = J when tall
-  // and U = J, V = Y when wide. A non-square X is first reduced to its k x k R factor
-  // (X = Q R, then Y = Q Y_R): Jacobi then sweeps k-vectors instead of len-vectors, and
-  // Q's further columns complete Y to a basis when fullMatrices asks for one.
+  // Work on X = A (tall) or A^T (wide), len x k, column-major: X = Y S J^T, so U = Y, V = J
+  // when tall and U = J, V = Y when wide. A non-square X is first reduced to its k x k R
+  // factor (X = Q R, as LAPACK's gesdd does for tall matrices): Jacobi then sweeps
+  // k-vectors instead of len-vectors, and Y = Q [Y_R; 0] (Q's further columns complete Y
+  // to a basis when fullMatrices asks for one).
   const precondition = len > k && k > 0;
   const glen = precondition ? k : len;
   const need = fullMatrices ? len : k;
-  const g = new Float64Array(k * glen);
-  const x = precondition ? new Float64Array(len * k) : null;
-  const qc = need;
-  const q = precondition && computeUV ? new Float64Array(len * qc) : null;
+  const x = new Float64Array(len * k);
+  const g = precondition ? new Float64Array(k * glen) : x;
   const tau = new Float64Array(k);
-  const work = new Float64Array(len);
   const j = computeUV ? new Float64Array(k * k) : null;
-  const y = computeUV ? new Float64Array(need * len) : null;
+  const y = computeUV && !(precondition && !fullMatrices) ? new Float64Array(need * len) : null;
   const yr = precondition && computeUV ? new Float64Array(k * k) : null;
   const norms = new Float64Array(k);
   const order = new Array<number>(k);
@@ -391,68 +503,64 @@ function svd(a: View, fullMatrices: boolean, computeUV: boolean): { u: Float64Ar
       if (computeUV) { u.fill(NaN, b * m * uc, (b + 1) * m * uc); vh.fill(NaN, b * vr * n, (b + 1) * vr * n); }
       continue;
     }
-    if (x) {
-      if (tall) x.set(src.subarray(o, o + m * n));
-      else for (let r = 0; r < n; r++) for (let c = 0; c < m; c++) x[r * k + c] = src[o + c * n + r];
-      householder(x, 0, len, k, tau, work);
+    // Column c of X at x[c * len]: tall X(i, c) = A(i, c); wide X(i, c) = A(c, i), A's rows as they are.
+    if (tall) { for (let r = 0; r < m; r++) for (let c = 0; c < n; c++) x[c * len + r] = src[o + r * n + c]; }
+    else x.set(src.subarray(o, o + m * n));
+    if (precondition) {
+      geqr2(x, len, k, tau);
+      // Row c of g = column c of R.
       g.fill(0);
-      for (let r = 0; r < k; r++) for (let c = r; c < k; c++) g[c * k + r] = x[r * k + c];
-      if (q) { q.fill(0); formQ(x, 0, len, k, tau, q, 0, qc, work); }
-    } else if (tall) {
-      for (let r = 0; r < m; r++) for (let c = 0; c < n; c++) g[c * len + r] = src[o + r * n + c];
-    } else g.set(src.subarray(o, o + m * n));
+      for (let c = 0; c < k; c++) for (let r = 0; r <= c; r++) g[c * k + r] = x[c * len + r];
+    }
     if (j) { j.fill(0); for (let i = 0; i < k; i++) j[i * k + i] = 1; }
     oneSidedJacobi(g, k, glen, j);
     for (let i = 0; i < k; i++) {
-      let nn = 0;
-      for (let r = 0; r < glen; r++) nn += g[i * glen + r] * g[i * glen + r];
-      norms[i] = Math.sqrt(nn);
+      norms[i] = Math.sqrt(dot(g, i * glen, g, i * glen, glen));
       order[i] = i;
     }
     order.sort((p, r) => norms[r] - norms[p] || p - r);
     for (let i = 0; i < k; i++) s[b * k + i] = norms[order[i]];
-    if (!y || !j) continue;
+    if (!j) continue;
+    const uo = b * m * uc, vo = b * vr * n;
 
-    // Long singular vectors (rows of y), completed to `need` orthonormal vectors.
-    if (yr && q) {
+    if (yr) {
+      yr.fill(0);
       haveR.fill(0);
       normalisedRows(g, k, k, norms, order, yr, haveR);
       completeBasis(yr, k, k, haveR);
-      for (let i = 0; i < k; i++) {
-        const yo = i * len, ro = i * k;
-        for (let t = 0; t < len; t++) {
-          let acc = 0;
-          for (let r = 0; r < k; r++) acc += q[t * qc + r] * yr[ro + r];
-          y[yo + t] = acc;
-        }
-      }
-      for (let i = k; i < need; i++) for (let t = 0; t < len; t++) y[i * len + t] = q[t * qc + i];
+      if (!y) { thinVectors(x, tau, yr, j, len, k, tall, order, u, uo, vh, vo); continue; }
+      // Full: Y = Q [[Y_R, 0], [0, I]], column i at y[i * len].
+      y.fill(0);
+      for (let i = 0; i < k; i++) for (let r = 0; r < k; r++) y[i * len + r] = yr[i * k + r];
+      for (let i = k; i < need; i++) y[i * len + i] = 1;
+      applyQ(x, len, k, tau, y, need, false);
     } else {
+      y!.fill(0);
       have.fill(0);
-      normalisedRows(g, k, len, norms, order, y, have);
-      completeBasis(y, need, len, have);
+      normalisedRows(g, k, len, norms, order, y!, have);
+      completeBasis(y!, need, len, have);
     }
+    const yy = y!;
 
     // Deterministic signs: each left singular vector's largest entry is positive.
     for (let i = 0; i < k; i++) {
       const col = order[i];
-      const flip = tall ? leadIsNegative(y, i * len, len, 1) : leadIsNegative(j, col, k, k);
+      const flip = tall ? leadIsNegative(yy, i * len, len, 1) : leadIsNegative(j, col, k, k);
       if (!flip) continue;
-      for (let r = 0; r < len; r++) y[i * len + r] = -y[i * len + r];
+      for (let r = 0; r < len; r++) yy[i * len + r] = -yy[i * len + r];
       for (let r = 0; r < k; r++) j[r * k + col] = -j[r * k + col];
     }
     for (let i = k; i < need; i++) {
-      if (!leadIsNegative(y, i * len, len, 1)) continue;
-      for (let r = 0; r < len; r++) y[i * len + r] = -y[i * len + r];
+      if (!leadIsNegative(yy, i * len, len, 1)) continue;
+      for (let r = 0; r < len; r++) yy[i * len + r] = -yy[i * len + r];
     }
 
-    const uo = b * m * uc, vo = b * vr * n;
     if (tall) {
-      for (let r = 0; r < m; r++) for (let i = 0; i < uc; i++) u[uo + r * uc + i] = y[i * len + r];
+      for (let r = 0; r < m; r++) for (let i = 0; i < uc; i++) u[uo + r * uc + i] = yy[i * len + r];
       for (let i = 0; i < n; i++) for (let c = 0; c < n; c++) vh[vo + i * n + c] = j[c * k + order[i]];
     } else {
       for (let r = 0; r < m; r++) for (let i = 0; i < m; i++) u[uo + r * uc + i] = j[r * k + order[i]];
-      vh.set(y.subarray(0, vr * n), vo);
+      vh.set(yy.subarray(0, vr * n), vo);
     }
   }
   return { u, s, vh };

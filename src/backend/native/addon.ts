@@ -30,6 +30,8 @@ export interface NativeAddon {
   adaptiveAvgPool2d(out: TypedArray, x: TypedArray): void;
   adaptiveAvgPool2dBackward(out: TypedArray, g: TypedArray): void;
   // --- end conv ---
+  /** A LinalgKernels call (see ./linalg.ts): op code, flags, the input arrays (views in meta), then the outputs. */
+  linalg(op: number, flags: number, ...arrays: TypedArray[]): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   /** Forces a GEMM micro-kernel set ("avx512" | "avx2" | "generic"); false if the CPU lacks it. */

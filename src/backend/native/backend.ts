@@ -8,6 +8,7 @@ import { jsBackend } from "../js/index.js";
 import type { NativeAddon } from "./addon.js";
 import { nativeConvKernels } from "./conv.js";
 import { createNativeNormKernels } from "./norm.js";
+import { createNativeLinalg } from "./linalg.js";
 
 /** The native backend: the Backend kernels plus control of its thread pool. */
 export interface NativeBackend extends Backend {
@@ -67,6 +68,7 @@ const metaOf = new WeakMap<NativeAddon, Float64Array>();
  * shapes, strides and offsets go through one shared Float64Array (see cpp/addon.cc).
  * Calls too small to repay a native call run on the js kernels (see NativeOptions).
  * Linear algebra kernels are the js backend's in this version.
+ * Convolution kernels are the js backend's in this version.
  * @example const b = createNativeBackend(loadAddon().addon!); b.unary("exp", x, "float32")
  */
 export function createNativeBackend(addon: NativeAddon, options: NativeOptions = {}): NativeBackend {
@@ -301,6 +303,8 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
     // --- conv (conv.ts, cpp/conv.cc) ---
     ...nativeConvKernels(addon, { meta: m, fresh, arg, dest, give }),
     // --- end conv ---
+    linalg: createNativeLinalg(addon, m),
+    // Not yet native: convolutions run on the js kernels.
     conv2d: jsBackend.conv2d,
     conv2dInputGrad: jsBackend.conv2dInputGrad,
     conv2dWeightGrad: jsBackend.conv2dWeightGrad,

@@ -20,6 +20,7 @@
 #include "gemm.h"
 #include "indexing.h"
 #include "norm.h"
+#include "linalg.h"
 #include "parallel.h"
 #include "reduce.h"
 #include "vmath.h"
@@ -163,6 +164,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod("adaptiveAvgPool2d", &Addon::AdaptiveAvgPool2d),
       InstanceMethod("adaptiveAvgPool2dBackward", &Addon::AdaptiveAvgPool2dBackward),
       // --- end conv ---
+      InstanceMethod("linalg", &Addon::Linalg),  // linalg.h
       InstanceMethod("setNumThreads", &Addon::SetNumThreads),
       InstanceMethod("getNumThreads", &Addon::GetNumThreads),
       InstanceMethod("setGemmIsa", &Addon::SetGemmIsa),
@@ -645,6 +647,36 @@ class Addon : public Napi::Addon<Addon> {
     return info.Env().Undefined();
   }
   // --- end conv ---
+  // ---- linalg (linalg.h) ----
+  /** linalg(op, flags, ...arrays): meta holds [nviews, view...] for the first nviews arrays (the inputs). */
+  Napi::Value Linalg(const Napi::CallbackInfo& info) {
+    const int op = Int(info, 0), flags = Int(info, 1);
+    const size_t narrays = info.Length() >= 2 ? info.Length() - 2 : 0;
+    Array arr[6];
+    if (op < 0 || op > static_cast<int>(LinalgOp::Eigh) || flags < 0 || narrays < 2 || narrays > 6 || !Arrays(info, 2, narrays, arr)) {
+      return Fail(info.Env(), "linalg(op, flags, ...arrays)");
+    }
+    MetaReader m = Meta();
+    i64 nviews = 0;
+    View views[2];
+    if (!m.integer(&nviews) || nviews < 1 || nviews > 2 || static_cast<size_t>(nviews) > narrays) return Fail(info.Env(), "linalg: bad metadata");
+    LinalgArray la[6];
+    for (size_t i = 0; i < narrays; i++) la[i] = {arr[i].data, arr[i].length, arr[i].dtype};
+    for (i64 i = 0; i < nviews; i++) {
+      if (!m.view(&views[i], arr[i])) return Fail(info.Env(), "linalg: bad metadata");
+      if (!Check(views[i], arr[i])) return Fail(info.Env(), "linalg: view outside its storage");
+    }
+    LinalgCall call;
+    call.op = static_cast<LinalgOp>(op);
+    call.flags = flags;
+    call.nviews = static_cast<int>(nviews);
+    call.views = views;
+    call.narrays = static_cast<int>(narrays);
+    call.arrays = la;
+    if (const char* err = linalg_run(call)) return Fail(info.Env(), err);
+    return info.Env().Undefined();
+  }
+  // ---- end linalg ----
 
   Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
     const int n = Int(info, 0);

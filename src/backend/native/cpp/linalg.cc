@@ -1,0 +1,919 @@
+// The js backend's linear algebra (../../js/linalg.ts) in C++: the same algorithms, sign
+// conventions and orderings, so both backends agree to rounding. Each matrix is copied
+// once into a float64 workspace; a batch is split over threads by whole matrices, so the
+// results do not depend on the thread count.
+#include "linalg.h"
+
+#include <algorithm>
+#include <memory>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+#include "parallel.h"
+
+namespace gl {
+
+namespace {
+
+constexpr double kEps = 2.220446049250313e-16;
+constexpr int kMaxSweeps = 80;
+// The long vector loops (dots, updates, finiteness) get an AVX2 + FMA clone that the loader
+// picks on CPUs that have it (results are still the same for any thread count).
+#if defined(__x86_64__) && defined(__gnu_linux__) && defined(__GNUC__) && !defined(__clang__)
+#define GL_VECTOR_CLONES __attribute__((target_clones("avx2,fma", "default")))
+#else
+#define GL_VECTOR_CLONES
+#endif
+
+// Below this many multiply-adds in a whole batch, threads cost more than they save.
+constexpr double kParallelWork = 1 << 16;
+
+// ---- strided matrices --------------------------------------------------------------
+
+/** The matrices of a [..., rows, cols] view: batch b starts at offset(b). */
+struct Matrices {
+  const View* v;
+  int nb;
+  i64 rows, cols, rs, cs, batch;
+
+  explicit Matrices(const View& view) : v(&view), nb(view.nd - 2) {
+    rows = view.shape[nb];
+    cols = view.shape[nb + 1];
+    rs = view.strides[nb];
+    cs = view.strides[nb + 1];
+    batch = 1;
+    for (int d = 0; d < nb; d++) batch *= view.shape[d];
+  }
+
+  i64 offset(i64 b) const {
+    i64 o = v->offset;
+    for (int d = nb - 1; d >= 0; d--) {
+      const i64 s = v->shape[d];
+      o += (b % s) * v->strides[d];
+      b /= s;
+    }
+    return o;
+  }
+
+  /** Copies matrix b into dst with dst(r, c) at r * drs + c * dcs. */
+  void load(i64 b, double* dst, i64 drs, i64 dcs) const {
+    const i64 o = offset(b);
+    switch (v->dtype) {
+      case DType::F32: copy_in(static_cast<const float*>(v->data) + o, dst, drs, dcs); return;
+      case DType::F64: copy_in(static_cast<const double*>(v->data) + o, dst, drs, dcs); return;
+      case DType::I32: copy_in(static_cast<const int32_t*>(v->data) + o, dst, drs, dcs); return;
+      case DType::Bool: copy_in(static_cast<const uint8_t*>(v->data) + o, dst, drs, dcs); return;
+    }
+  }
+
+ private:
+  template <class T>
+  void copy_in(const T* p, double* dst, i64 drs, i64 dcs) const {
+    for (i64 r = 0; r < rows; r++) {
+      const T* row = p + r * rs;
+      double* d = dst + r * drs;
+      if (cs == 1 && dcs == 1) {
+        for (i64 c = 0; c < cols; c++) d[c] = static_cast<double>(row[c]);
+      } else {
+        for (i64 c = 0; c < cols; c++) d[c * dcs] = static_cast<double>(row[c * cs]);
+      }
+    }
+  }
+};
+
+/** Calls fn(lo, hi) over [0, batch), split by whole matrices over the pool when the work repays it. */
+template <class F>
+void for_batches(i64 batch, double work_per_matrix, F&& fn) {
+  const int threads = pool_threads();
+  if (batch < 2 || threads < 2 || work_per_matrix * static_cast<double>(batch) < kParallelWork) {
+    fn(static_cast<i64>(0), batch);
+    return;
+  }
+  const int tasks = static_cast<int>(std::min<i64>(batch, threads));
+  parallel_for(tasks, [&](int t) {
+    const i64 lo = batch * t / tasks, hi = batch * (t + 1) / tasks;
+    if (lo < hi) fn(lo, hi);
+  });
+}
+
+// x * 0 is NaN exactly for infinite or NaN x: eight lanes of it, a loop that vectorises.
+GL_VECTOR_CLONES bool all_finite(const double* a, i64 n) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  i64 i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (int t = 0; t < 8; t++) acc[t] += a[i + t] * 0.0;
+  }
+  for (; i < n; i++) acc[0] += a[i] * 0.0;
+  double sum = 0;
+  for (int t = 0; t < 8; t++) sum += acc[t];
+  return sum == 0;
+}
+
+// Eight independent partial sums: a loop the compiler vectorises without reassociating.
+GL_VECTOR_CLONES double dot(const double* a, const double* b, i64 n) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  i64 i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (int t = 0; t < 8; t++) acc[t] += a[i + t] * b[i + t];
+  }
+  for (; i < n; i++) acc[0] += a[i] * b[i];
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+/** y -= d * x over n elements. */
+GL_VECTOR_CLONES void axpy_neg(double d, const double* x, double* y, i64 n) {
+  for (i64 i = 0; i < n; i++) y[i] -= d * x[i];
+}
+
+// ---- LU ----------------------------------------------------------------------------
+
+/** In-place LU (getrf) of the row-major n x n matrix a; returns LAPACK's info. */
+int32_t lu_in_place(double* a, i64 n, int32_t* piv) {
+  int32_t info = 0;
+  for (i64 j = 0; j < n; j++) {
+    i64 p = j;
+    double best = std::fabs(a[j * n + j]);
+    for (i64 i = j + 1; i < n; i++) {
+      const double v = std::fabs(a[i * n + j]);
+      if (v > best) { best = v; p = i; }
+    }
+    piv[j] = static_cast<int32_t>(p);
+    if (best == 0) {
+      // The column below is zero: nothing to eliminate, but the matrix is singular.
+      if (info == 0) info = static_cast<int32_t>(j + 1);
+      continue;
+    }
+    double* rj = a + j * n;
+    if (p != j) std::swap_ranges(rj, rj + n, a + p * n);
+    const double d = rj[j];
+    for (i64 i = j + 1; i < n; i++) {
+      double* ri = a + i * n;
+      const double l = ri[j] / d;
+      ri[j] = l;
+      if (l != 0) axpy_neg(l, rj + j + 1, ri + j + 1, n - j - 1);
+    }
+  }
+  return info;
+}
+
+const char* run_lu(const LinalgCall& c) {
+  const View& a = c.views[0];
+  const Matrices A(a);
+  const i64 n = A.cols, batch = A.batch;
+  if (A.rows != n) return "lu: expected square matrices";
+  if (c.narrays != 4 || c.arrays[1].dtype != DType::F64 || c.arrays[2].dtype != DType::I32 || c.arrays[3].dtype != DType::I32 ||
+      c.arrays[1].length < batch * n * n || c.arrays[2].length < batch * n || c.arrays[3].length < batch) {
+    return "lu(a, lu: Float64Array, pivots: Int32Array, info: Int32Array): outputs too short or of the wrong type";
+  }
+  double* lu = static_cast<double*>(c.arrays[1].data);
+  int32_t* piv = static_cast<int32_t*>(c.arrays[2].data);
+  int32_t* info = static_cast<int32_t*>(c.arrays[3].data);
+  for_batches(batch, static_cast<double>(n) * n * n / 3, [&](i64 lo, i64 hi) {
+    for (i64 b = lo; b < hi; b++) {
+      A.load(b, lu + b * n * n, n, 1);
+      info[b] = lu_in_place(lu + b * n * n, n, piv + b * n);
+    }
+  });
+  return nullptr;
+}
+
+const char* run_lu_solve(const LinalgCall& c) {
+  const Matrices F(c.views[0]), B(c.views[1]);
+  const i64 n = F.cols, k = B.cols, batch = F.batch;
+  if (c.narrays != 4 || c.views[0].dtype != DType::F64 || F.rows != n || B.rows != n || B.batch != batch) {
+    return "luSolve(lu, b, pivots, x): factors and right-hand sides do not match";
+  }
+  if (c.arrays[2].dtype != DType::I32 || c.arrays[2].length < batch * n || c.arrays[3].dtype != DType::F64 || c.arrays[3].length < batch * n * k) {
+    return "luSolve: pivots or output too short or of the wrong type";
+  }
+  const int32_t* pivots = static_cast<const int32_t*>(c.arrays[2].data);
+  double* x = static_cast<double*>(c.arrays[3].data);
+  for (i64 i = 0; i < batch * n; i++) {
+    if (pivots[i] < 0 || pivots[i] >= n) return "luSolve: a pivot is out of range";
+  }
+  for_batches(batch, static_cast<double>(n) * n * k, [&](i64 lo, i64 hi) {
+    std::vector<double> a(static_cast<size_t>(n * n));
+    for (i64 bi = lo; bi < hi; bi++) {
+      F.load(bi, a.data(), n, 1);
+      double* xb = x + bi * n * k;
+      B.load(bi, xb, k, 1);
+      const int32_t* piv = pivots + bi * n;
+      for (i64 j = 0; j < n; j++) {
+        if (piv[j] != j) std::swap_ranges(xb + j * k, xb + (j + 1) * k, xb + piv[j] * k);
+      }
+      for (i64 i = 1; i < n; i++) {
+        for (i64 j = 0; j < i; j++) {
+          const double l = a[i * n + j];
+          if (l != 0) axpy_neg(l, xb + j * k, xb + i * k, k);
+        }
+      }
+      for (i64 i = n - 1; i >= 0; i--) {
+        double* ri = xb + i * k;
+        for (i64 j = i + 1; j < n; j++) {
+          const double u = a[i * n + j];
+          if (u != 0) axpy_neg(u, xb + j * k, ri, k);
+        }
+        const double d = a[i * n + i];
+        for (i64 q = 0; q < k; q++) ri[q] /= d;
+      }
+    }
+  });
+  return nullptr;
+}
+
+const char* run_det(const LinalgCall& c) {
+  const Matrices A(c.views[0]);
+  const i64 n = A.cols, batch = A.batch;
+  if (A.rows != n) return "det: expected square matrices";
+  if (c.narrays != 2 || c.arrays[1].dtype != DType::F64 || c.arrays[1].length < batch) return "det(a, out: Float64Array): output too short";
+  double* out = static_cast<double*>(c.arrays[1].data);
+  for_batches(batch, static_cast<double>(n) * n * n / 3, [&](i64 lo, i64 hi) {
+    std::vector<double> a(static_cast<size_t>(n * n));
+    std::vector<int32_t> piv(static_cast<size_t>(n));
+    for (i64 b = lo; b < hi; b++) {
+      A.load(b, a.data(), n, 1);
+      lu_in_place(a.data(), n, piv.data());
+      double d = 1;
+      for (i64 j = 0; j < n; j++) {
+        d *= a[j * n + j];
+        if (piv[j] != j) d = -d;
+      }
+      out[b] = d;
+    }
+  });
+  return nullptr;
+}
+
+const char* run_triangular_solve(const LinalgCall& c) {
+  const Matrices T(c.views[0]), B(c.views[1]);
+  const i64 n = T.cols, k = B.cols, batch = B.batch;
+  const bool upper = (c.flags & 1) != 0, unit = (c.flags & 2) != 0;
+  if (c.narrays != 3 || T.rows != n || B.rows != n || T.batch != batch) return "triangularSolve(a, b, x): a and b do not match";
+  if (c.arrays[2].dtype != DType::F64 || c.arrays[2].length < batch * n * k) return "triangularSolve: output too short";
+  double* x = static_cast<double*>(c.arrays[2].data);
+  for_batches(batch, static_cast<double>(n) * n * k / 2, [&](i64 lo, i64 hi) {
+    std::vector<double> t(static_cast<size_t>(n * n));
+    for (i64 bi = lo; bi < hi; bi++) {
+      T.load(bi, t.data(), n, 1);
+      double* xb = x + bi * n * k;
+      B.load(bi, xb, k, 1);
+      for (i64 s = 0; s < n; s++) {
+        const i64 i = upper ? n - 1 - s : s;
+        double* ri = xb + i * k;
+        const i64 j0 = upper ? i + 1 : 0, j1 = upper ? n : i;
+        for (i64 j = j0; j < j1; j++) {
+          const double v = t[i * n + j];
+          if (v != 0) axpy_neg(v, xb + j * k, ri, k);
+        }
+        if (!unit) {
+          const double d = t[i * n + i];
+          for (i64 q = 0; q < k; q++) ri[q] /= d;
+        }
+      }
+    }
+  });
+  return nullptr;
+}
+
+// ---- Householder QR ---------------------------------------------------------------
+
+/**
+ * Householder QR (geqr2) of the column-major m x n matrix x (column j at x + j * m), in
+ * place: R on and above the diagonal, each reflector's vector (implicit leading 1) below
+ * it, its scale in tau. LAPACK's sign: R's diagonal is minus the sign of the pivot.
+ */
+void geqr2(double* x, i64 m, i64 n, double* tau) {
+  const i64 k = std::min(m, n);
+  for (i64 j = 0; j < k; j++) {
+    double* cj = x + j * m;
+    const double alpha = cj[j];
+    const i64 below = m - j - 1;
+    double* v = cj + j + 1;
+    double ss = dot(v, v, below);
+    double xnorm;
+    if (ss == 0) {
+      bool zero = true;
+      for (i64 i = 0; i < below; i++) zero = zero && v[i] == 0;
+      if (zero) { tau[j] = 0; continue; }  // already zero below the diagonal: H = I (dlarfg)
+    }
+    if (ss > 1e-290 && ss < 1e290) {
+      xnorm = std::sqrt(ss);
+    } else {
+      // Squares would under- or overflow: scale by the largest magnitude first.
+      double scale = 0;
+      for (i64 i = 0; i < below; i++) scale = std::max(scale, std::fabs(v[i]));
+      double s2 = 0;
+      for (i64 i = 0; i < below; i++) { const double t = v[i] / scale; s2 += t * t; }
+      xnorm = scale * std::sqrt(s2);
+    }
+    const double beta = (alpha >= 0 ? -1 : 1) * std::hypot(alpha, xnorm);
+    const double tj = (beta - alpha) / beta;
+    tau[j] = tj;
+    const double inv = 1 / (alpha - beta);
+    for (i64 i = 0; i < below; i++) v[i] *= inv;
+    cj[j] = beta;
+    for (i64 col = j + 1; col < n; col++) {
+      double* cc = x + col * m;
+      const double d = (cc[j] + dot(v, cc + j + 1, below)) * tj;
+      cc[j] -= d;
+      axpy_neg(d, v, cc + j + 1, below);
+    }
+  }
+}
+
+/**
+ * y (column-major m x ncols, column c at y + c * m) = H_0 ... H_{k-1} y, from geqr2's
+ * reflectors in x. Columns before `first(j)` are skipped for reflector j: with
+ * from_identity, columns below j are still unit vectors H_j leaves alone (org2r).
+ */
+void apply_q(const double* x, i64 m, i64 k, const double* tau, double* y, i64 ncols, bool from_identity) {
+  for (i64 j = k - 1; j >= 0; j--) {
+    const double tj = tau[j];
+    if (tj == 0) continue;
+    const double* v = x + j * m + j + 1;
+    const i64 below = m - j - 1;
+    for (i64 col = from_identity ? j : 0; col < ncols; col++) {
+      double* yc = y + col * m;
+      const double d = (yc[j] + dot(v, yc + j + 1, below)) * tj;
+      yc[j] -= d;
+      axpy_neg(d, v, yc + j + 1, below);
+    }
+  }
+}
+
+/**
+ * The k x k upper triangular T of the compact WY form H_0 ... H_{k-1} = I - V T V^T
+ * (LAPACK's dlarft, forward, column-wise), from geqr2's reflectors in x (m x k).
+ */
+void form_t(const double* x, i64 m, i64 k, const double* tau, double* t) {
+  std::fill(t, t + k * k, 0.0);
+  for (i64 i = 0; i < k; i++) {
+    const double ti = tau[i];
+    if (ti == 0) continue;
+    const double* vi = x + i * m;
+    // w_c = -tau_i v_c^T v_i for c < i (v_c's entries from row i on: x below the diagonal, v_i's leading 1 at row i).
+    for (i64 c = 0; c < i; c++) {
+      const double* vc = x + c * m;
+      t[c * k + i] = -ti * (vc[i] + dot(vc + i + 1, vi + i + 1, m - i - 1));
+    }
+    // T[0:i, i] = T[0:i, 0:i] w (upper triangular, in place from the top row down).
+    for (i64 r = 0; r < i; r++) {
+      double acc = 0;
+      for (i64 c = r; c < i; c++) acc += t[r * k + c] * t[c * k + i];
+      t[r * k + i] = acc;
+    }
+    t[i * k + i] = ti;
+  }
+}
+
+/**
+ * W = T V^T Y0 (k x k, row-major) for Y0 zero below its first k rows, given as the
+ * row-major k x k `top`: then Q Y0 = Y0 - V W.
+ */
+void form_w(const double* x, i64 m, i64 k, const double* t, const double* top, double* vty, double* w) {
+  for (i64 c = 0; c < k; c++) {
+    for (i64 i = 0; i < k; i++) vty[c * k + i] = top[c * k + i];
+    for (i64 r = c + 1; r < k; r++) {
+      const double v = x[c * m + r];
+      for (i64 i = 0; i < k; i++) vty[c * k + i] += v * top[r * k + i];
+    }
+  }
+  for (i64 r = 0; r < k; r++) {
+    for (i64 i = 0; i < k; i++) w[r * k + i] = 0;
+    for (i64 c = r; c < k; c++) {
+      const double tv = t[r * k + c];
+      for (i64 i = 0; i < k; i++) w[r * k + i] += tv * vty[c * k + i];
+    }
+  }
+}
+
+const char* run_qr(const LinalgCall& c) {
+  const Matrices A(c.views[0]);
+  const i64 m = A.rows, n = A.cols, k = std::min(m, n), batch = A.batch;
+  const int mode = c.flags;  // 0 reduced, 1 complete, 2 r only
+  if (mode < 0 || mode > 2) return "qr: bad mode";
+  const i64 qc = mode == 1 ? m : k, rr = mode == 1 ? m : k;
+  if (c.narrays != 3 || c.arrays[1].dtype != DType::F64 || c.arrays[2].dtype != DType::F64 ||
+      (mode != 2 && c.arrays[1].length < batch * m * qc) || c.arrays[2].length < batch * rr * n) {
+    return "qr(a, q, r): outputs too short or of the wrong type";
+  }
+  double* q = static_cast<double*>(c.arrays[1].data);
+  double* r = static_cast<double*>(c.arrays[2].data);
+  for_batches(batch, 2.0 * m * n * k, [&](i64 lo, i64 hi) {
+    std::vector<double> x(static_cast<size_t>(m * n)), tau(static_cast<size_t>(k));
+    std::vector<double> y(mode == 2 ? 0 : static_cast<size_t>(m * qc));
+    for (i64 b = lo; b < hi; b++) {
+      A.load(b, x.data(), 1, m);
+      geqr2(x.data(), m, n, tau.data());
+      double* rb = r + b * rr * n;
+      std::fill(rb, rb + rr * n, 0.0);
+      for (i64 i = 0; i < std::min(rr, m); i++) {
+        for (i64 col = i; col < n; col++) rb[i * n + col] = x[col * m + i];
+      }
+      if (mode == 2) continue;
+      std::fill(y.begin(), y.end(), 0.0);
+      for (i64 i = 0; i < std::min(m, qc); i++) y[i * m + i] = 1;
+      apply_q(x.data(), m, k, tau.data(), y.data(), qc, true);
+      double* qb = q + b * m * qc;
+      for (i64 i = 0; i < m; i++) {
+        for (i64 col = 0; col < qc; col++) qb[i * qc + col] = y[col * m + i];
+      }
+    }
+  });
+  return nullptr;
+}
+
+// ---- sign convention and orthonormal completion ------------------------------------
+
+/** Whether the largest-magnitude entry (first one on ties) of x[0], x[st], ... is negative. */
+bool lead_is_negative(const double* x, i64 len, i64 st) {
+  double best = -1, v = 0;
+  for (i64 i = 0; i < len; i++) {
+    const double a = std::fabs(x[i * st]);
+    if (a > best) { best = a; v = x[i * st]; }
+  }
+  return v < 0;
+}
+
+/**
+ * Fills the rows of y (count x len) not marked in `have` with unit vectors orthogonal to
+ * all others: Gram-Schmidt (twice) on the coordinate vector the current rows cover least.
+ */
+void complete_basis(double* y, i64 count, i64 len, std::vector<uint8_t>& have) {
+  std::vector<double> uncovered(static_cast<size_t>(len), 1.0);
+  for (i64 i = 0; i < count; i++) {
+    if (!have[i]) continue;
+    for (i64 r = 0; r < len; r++) uncovered[r] -= y[i * len + r] * y[i * len + r];
+  }
+  for (i64 i = 0; i < count; i++) {
+    if (have[i]) continue;
+    i64 best = 0;
+    for (i64 r = 1; r < len; r++) {
+      if (uncovered[r] > uncovered[best]) best = r;
+    }
+    double* yi = y + i * len;
+    std::fill(yi, yi + len, 0.0);
+    yi[best] = 1;
+    for (int pass = 0; pass < 2; pass++) {
+      for (i64 j = 0; j < count; j++) {
+        if (!have[j]) continue;
+        const double d = dot(y + j * len, yi, len);
+        if (d != 0) axpy_neg(d, y + j * len, yi, len);
+      }
+    }
+    const double nrm = std::sqrt(dot(yi, yi, len));
+    for (i64 r = 0; r < len; r++) yi[r] /= nrm;
+    have[i] = 1;
+    for (i64 r = 0; r < len; r++) uncovered[r] -= yi[r] * yi[r];
+  }
+}
+
+// ---- SVD ---------------------------------------------------------------------------
+
+/**
+ * One-sided (Hestenes) Jacobi: rotates pairs of the k rows of g (length len each) until
+ * they are mutually orthogonal relative to their norms, accumulating the rotations into
+ * the columns of j (k x k) when given.
+ */
+void one_sided_jacobi(double* g, i64 k, i64 len, double* j) {
+  const double tol = kEps * std::sqrt(static_cast<double>(len));
+  for (int sweep = 0; sweep < kMaxSweeps; sweep++) {
+    bool rotated = false;
+    for (i64 p = 0; p + 1 < k; p++) {
+      double* gp = g + p * len;
+      for (i64 q = p + 1; q < k; q++) {
+        double* gq = g + q * len;
+        double alpha = 0, beta = 0, gamma = 0;
+        for (i64 r = 0; r < len; r++) {
+          const double x = gp[r], y = gq[r];
+          alpha += x * x;
+          beta += y * y;
+          gamma += x * y;
+        }
+        if (gamma == 0 || alpha == 0 || beta == 0) continue;
+        if (std::fabs(gamma) <= tol * std::sqrt(alpha) * std::sqrt(beta)) continue;
+        rotated = true;
+        const double zeta = (beta - alpha) / (2 * gamma);
+        const double t = (zeta >= 0 ? 1 : -1) / (std::fabs(zeta) + std::hypot(1.0, zeta));
+        const double cs = 1 / std::sqrt(1 + t * t), sn = cs * t;
+        for (i64 r = 0; r < len; r++) {
+          const double x = gp[r], y = gq[r];
+          gp[r] = cs * x - sn * y;
+          gq[r] = sn * x + cs * y;
+        }
+        if (j != nullptr) {
+          for (i64 r = 0; r < k; r++) {
+            const double x = j[r * k + p], y = j[r * k + q];
+            j[r * k + p] = cs * x - sn * y;
+            j[r * k + q] = sn * x + cs * y;
+          }
+        }
+      }
+    }
+    if (!rotated) return;
+  }
+}
+
+/** Workspace of one thread's SVDs. */
+struct SvdWork {
+  // x is overwritten whole by each load: not zero-filled (640 KB of memset for a 10000 x 8 A).
+  std::unique_ptr<double[]> x;
+  i64 x_size = 0;
+  std::vector<double> tau, g, j, y, yr, norms, t, top, vty, w;
+  std::vector<i64> order;
+  std::vector<uint8_t> have;
+};
+
+/**
+ * U = Y0 - V W (m x k, row-major), then each column made sign-definite: sign[i] = -1 where
+ * column i's first largest-magnitude entry is negative. The first k rows (where V has its
+ * unit diagonal and zeros above) go one by one; the rest in blocks of rows, column by
+ * column in a small buffer (contiguous loops over the reflectors x), then transposed out.
+ */
+GL_VECTOR_CLONES void tall_rows(const double* x, i64 len, i64 k, const double* top, const double* wm, double* u, double* sign) {
+  // Buffer columns a little over 2 KB apart, so the row-wise reads do not alias in L1.
+  constexpr i64 kBlock = 256, kLd = kBlock + 8;
+  std::vector<double> buf(static_cast<size_t>(kLd * k + 2 * k));
+  double* yb = buf.data();
+  double* best = yb + kLd * k;
+  double* lead = best + k;
+  for (i64 i = 0; i < k; i++) { best[i] = -1; lead[i] = 0; }
+  auto track = [&](const double* ur) {
+    for (i64 i = 0; i < k; i++) {
+      const double a = std::fabs(ur[i]);
+      if (a > best[i]) { best[i] = a; lead[i] = ur[i]; }
+    }
+  };
+  for (i64 r = 0; r < std::min(k, len); r++) {
+    double* ur = u + r * k;
+    for (i64 i = 0; i < k; i++) ur[i] = top[r * k + i];
+    for (i64 c = 0; c <= r; c++) {
+      const double v = c == r ? 1.0 : x[c * len + r];
+      for (i64 i = 0; i < k; i++) ur[i] -= v * wm[c * k + i];
+    }
+    track(ur);
+  }
+  for (i64 r0 = k; r0 < len; r0 += kBlock) {
+    const i64 nb = std::min(kBlock, len - r0);
+    std::fill(yb, yb + kLd * k, 0.0);
+    for (i64 c = 0; c < k; c++) {
+      const double* vc = x + c * len + r0;
+      for (i64 i = 0; i < k; i++) {
+        const double d = wm[c * k + i];
+        double* yi = yb + i * kLd;
+        for (i64 r = 0; r < nb; r++) yi[r] -= d * vc[r];
+      }
+    }
+    // Leads from the buffer's columns (reading back the transposed rows would stall on
+    // store forwarding), then the rows out.
+    for (i64 i = 0; i < k; i++) {
+      const double* yi = yb + i * kLd;
+      // The block's largest magnitude in eight independent lanes (a vector loop), then its
+      // first position, only when it beats the columns's lead so far.
+      double lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      i64 r = 0;
+      for (; r + 8 <= nb; r += 8) {
+        for (int t = 0; t < 8; t++) lanes[t] = std::max(lanes[t], std::fabs(yi[r + t]));
+      }
+      for (; r < nb; r++) lanes[0] = std::max(lanes[0], std::fabs(yi[r]));
+      double top_abs = 0;
+      for (int t = 0; t < 8; t++) top_abs = std::max(top_abs, lanes[t]);
+      if (!(top_abs > best[i])) continue;
+      for (r = 0; std::fabs(yi[r]) != top_abs; r++) {}
+      best[i] = top_abs;
+      lead[i] = yi[r];
+    }
+    for (i64 r = 0; r < nb; r++) {
+      double* ur = u + (r0 + r) * k;
+      for (i64 i = 0; i < k; i++) ur[i] = yb[i * kLd + r];
+    }
+  }
+  bool any = false;
+  for (i64 i = 0; i < k; i++) {
+    sign[i] = lead[i] < 0 ? -1.0 : 1.0;
+    any = any || lead[i] < 0;
+  }
+  if (!any) return;
+  for (i64 r = 0; r < len; r++) {
+    for (i64 i = 0; i < k; i++) u[r * k + i] *= sign[i];
+  }
+}
+
+/**
+ * The thin singular vectors of a preconditioned SVD, written straight into the outputs:
+ * Y = Q [Y_R; 0] = Y0 - V W in the compact WY form (one pass over V instead of one per
+ * reflector). Tall: U = Y (m x k, row-major, made sign-definite in the same pass) and
+ * Vh = J^T; wide: U = J and Vh = Y^T. w.yr holds Y_R's columns as rows, w.j holds J.
+ */
+void thin_vectors(SvdWork& w, i64 len, i64 k, bool tall, const i64* order, double* u, double* vh) {
+  const double* x = w.x.get();
+  w.t.resize(static_cast<size_t>(k * k));
+  w.top.resize(static_cast<size_t>(k * k));
+  w.vty.resize(static_cast<size_t>(k * k));
+  w.w.resize(static_cast<size_t>(k * k));
+  double* top = w.top.data();
+  for (i64 r = 0; r < k; r++) {
+    for (i64 i = 0; i < k; i++) top[r * k + i] = w.yr[i * k + r];
+  }
+  form_t(x, len, k, w.tau.data(), w.t.data());
+  form_w(x, len, k, w.t.data(), top, w.vty.data(), w.w.data());
+  const double* wm = w.w.data();
+  double* j = w.j.data();
+  if (!tall) {
+    // Vh row i = column i of Y = Y0's column i minus the columns of V weighted by W's column i.
+    for (i64 i = 0; i < k; i++) {
+      double* vi = vh + i * len;
+      std::fill(vi, vi + len, 0.0);
+      for (i64 r = 0; r < k; r++) vi[r] = top[r * k + i];
+      for (i64 c = 0; c < k; c++) {
+        const double d = wm[c * k + i];
+        vi[c] -= d;
+        axpy_neg(d, x + c * len + c + 1, vi + c + 1, len - c - 1);
+      }
+    }
+    // U = J with columns in singular-value order, each column's largest entry positive.
+    for (i64 i = 0; i < k; i++) {
+      const i64 col = order[i];
+      const double sign = lead_is_negative(j + col, k, k) ? -1 : 1;
+      if (sign < 0) {
+        for (i64 r = 0; r < len; r++) vh[i * len + r] = -vh[i * len + r];
+      }
+      for (i64 r = 0; r < k; r++) u[r * k + i] = sign * j[r * k + col];
+    }
+    return;
+  }
+  std::vector<double> sign(static_cast<size_t>(k));
+  tall_rows(x, len, k, top, wm, u, sign.data());
+  const double* vr = sign.data();
+  // Vh = J^T in singular-value order, with the signs of U's columns.
+  for (i64 i = 0; i < k; i++) {
+    for (i64 c = 0; c < k; c++) vh[i * k + c] = vr[i] * j[c * k + order[i]];
+  }
+}
+
+/**
+ * The SVD of one matrix (see LinalgKernels.svd). X = A (tall) or A^T (wide), len x k, is
+ * X = Y S J^T: U = Y, V = J when tall, U = J, V = Y when wide. A non-square X is first
+ * reduced to its k x k R factor (X = Q R, as LAPACK's gesdd does for tall matrices), so
+ * Jacobi sweeps k-vectors instead of len-vectors; then Y = Q [Y_R; 0] by applying the
+ * reflectors, and Q's further columns complete Y to a basis when fullMatrices asks.
+ */
+void svd_one(const Matrices& A, i64 b, bool full, bool uv, double* u, double* s, double* vh, SvdWork& w) {
+  const i64 m = A.rows, n = A.cols, k = std::min(m, n), len = std::max(m, n);
+  const bool tall = m >= n;
+  const i64 uc = full ? m : k, vr = full ? n : k, need = full ? len : k;
+  const bool precondition = len > k && k > 0;
+  const i64 glen = precondition ? k : len;
+  if (w.x_size < len * k) {
+    w.x.reset(new double[static_cast<size_t>(len * k)]);
+    w.x_size = len * k;
+  }
+  w.g.resize(static_cast<size_t>(k * glen));
+  w.norms.resize(static_cast<size_t>(k));
+  w.order.resize(static_cast<size_t>(k));
+  // X column-major (column c at x + c * len): tall X(i, c) = A(i, c), wide X(i, c) = A(c, i).
+  if (tall) A.load(b, w.x.get(), 1, len);
+  else A.load(b, w.x.get(), len, 1);
+  if (!all_finite(w.x.get(), len * k)) {
+    // No decomposition exists: report NaN (the op turns it into an error).
+    std::fill(s, s + k, NAN);
+    if (uv) {
+      std::fill(u, u + m * uc, NAN);
+      std::fill(vh, vh + vr * n, NAN);
+    }
+    return;
+  }
+  double* g = w.g.data();
+  if (precondition) {
+    w.tau.resize(static_cast<size_t>(k));
+    geqr2(w.x.get(), len, k, w.tau.data());
+    // Row c of g = column c of R.
+    std::fill(w.g.begin(), w.g.end(), 0.0);
+    for (i64 c = 0; c < k; c++) {
+      for (i64 r = 0; r <= c; r++) g[c * k + r] = w.x[c * len + r];
+    }
+  } else {
+    // Row c of g = column c of X (X is square or empty here).
+    std::copy(w.x.get(), w.x.get() + len * k, w.g.begin());
+  }
+  double* j = nullptr;
+  if (uv) {
+    w.j.assign(static_cast<size_t>(k * k), 0.0);
+    j = w.j.data();
+    for (i64 i = 0; i < k; i++) j[i * k + i] = 1;
+  }
+  one_sided_jacobi(g, k, glen, j);
+  for (i64 i = 0; i < k; i++) {
+    w.norms[i] = std::sqrt(dot(g + i * glen, g + i * glen, glen));
+    w.order[i] = i;
+  }
+  const double* norms = w.norms.data();
+  std::stable_sort(w.order.begin(), w.order.end(), [&](i64 p, i64 q) { return norms[p] > norms[q]; });
+  const i64* order = w.order.data();
+  for (i64 i = 0; i < k; i++) s[i] = norms[order[i]];
+  if (!uv) return;
+
+  // Y: `need` orthonormal long vectors, column i at y + i * len.
+  w.y.assign(precondition && !full ? 0 : static_cast<size_t>(need * len), 0.0);
+  double* y = w.y.data();
+  // Normalised rows of g (length glen) into rows of dst, marking them; zero norms are left.
+  auto normalised = [&](double* dst, std::vector<uint8_t>& have) {
+    for (i64 i = 0; i < k; i++) {
+      const double sv = norms[order[i]];
+      if (sv == 0 || !std::isfinite(1 / sv)) continue;
+      const double* gi = g + order[i] * glen;
+      for (i64 r = 0; r < glen; r++) dst[i * glen + r] = gi[r] / sv;
+      have[i] = 1;
+    }
+  };
+  if (precondition) {
+    w.yr.assign(static_cast<size_t>(k * k), 0.0);
+    w.have.assign(static_cast<size_t>(k), 0);
+    normalised(w.yr.data(), w.have);
+    complete_basis(w.yr.data(), k, k, w.have);
+    if (!full) {
+      thin_vectors(w, len, k, tall, order, u, vh);
+      return;
+    }
+    for (i64 i = 0; i < k; i++) std::copy(w.yr.data() + i * k, w.yr.data() + (i + 1) * k, y + i * len);
+    for (i64 i = k; i < need; i++) y[i * len + i] = 1;
+    apply_q(w.x.get(), len, k, w.tau.data(), y, need, false);
+  } else {
+    w.have.assign(static_cast<size_t>(need), 0);
+    normalised(y, w.have);
+    complete_basis(y, need, len, w.have);
+  }
+
+  // Deterministic signs: each left singular vector's largest entry is positive.
+  for (i64 i = 0; i < k; i++) {
+    const i64 col = order[i];
+    const bool flip = tall ? lead_is_negative(y + i * len, len, 1) : lead_is_negative(j + col, k, k);
+    if (!flip) continue;
+    for (i64 r = 0; r < len; r++) y[i * len + r] = -y[i * len + r];
+    for (i64 r = 0; r < k; r++) j[r * k + col] = -j[r * k + col];
+  }
+  for (i64 i = k; i < need; i++) {
+    if (!lead_is_negative(y + i * len, len, 1)) continue;
+    for (i64 r = 0; r < len; r++) y[i * len + r] = -y[i * len + r];
+  }
+
+  if (tall) {
+    for (i64 r = 0; r < m; r++) {
+      for (i64 i = 0; i < uc; i++) u[r * uc + i] = y[i * len + r];
+    }
+    for (i64 i = 0; i < n; i++) {
+      for (i64 c = 0; c < n; c++) vh[i * n + c] = j[c * k + order[i]];
+    }
+  } else {
+    for (i64 r = 0; r < m; r++) {
+      for (i64 i = 0; i < m; i++) u[r * uc + i] = j[r * k + order[i]];
+    }
+    std::copy(y, y + vr * n, vh);
+  }
+}
+
+const char* run_svd(const LinalgCall& c) {
+  const Matrices A(c.views[0]);
+  const i64 m = A.rows, n = A.cols, k = std::min(m, n), batch = A.batch;
+  const bool full = (c.flags & 1) != 0, uv = (c.flags & 2) != 0;
+  const i64 uc = full ? m : k, vr = full ? n : k;
+  if (c.narrays != 4) return "svd(a, u, s, vh): expected 4 arrays";
+  for (int i = 1; i < 4; i++) {
+    if (c.arrays[i].dtype != DType::F64) return "svd: outputs must be Float64Arrays";
+  }
+  if (c.arrays[2].length < batch * k || (uv && (c.arrays[1].length < batch * m * uc || c.arrays[3].length < batch * vr * n))) {
+    return "svd: outputs too short";
+  }
+  double* u = static_cast<double*>(c.arrays[1].data);
+  double* s = static_cast<double*>(c.arrays[2].data);
+  double* vh = static_cast<double*>(c.arrays[3].data);
+  const double len = static_cast<double>(std::max(m, n));
+  for_batches(batch, 4.0 * len * k * k + 10.0 * k * k * k, [&](i64 lo, i64 hi) {
+    SvdWork w;
+    for (i64 b = lo; b < hi; b++) {
+      svd_one(A, b, full, uv, uv ? u + b * m * uc : nullptr, s + b * k, uv ? vh + b * vr * n : nullptr, w);
+    }
+  });
+  return nullptr;
+}
+
+// ---- symmetric eigendecomposition --------------------------------------------------
+
+/** Cyclic Jacobi on the symmetric n x n matrix s (destroyed), accumulating eigenvectors as columns of v. */
+void symmetric_jacobi(double* s, i64 n, double* v) {
+  double fro = 0;
+  for (i64 i = 0; i < n * n; i++) fro += s[i] * s[i];
+  // Below this, an off-diagonal entry is rounding noise at the scale of the matrix.
+  const double floor = kEps * 1e-3 * std::sqrt(fro);
+  for (int sweep = 0; sweep < kMaxSweeps; sweep++) {
+    bool rotated = false;
+    for (i64 p = 0; p + 1 < n; p++) {
+      for (i64 q = p + 1; q < n; q++) {
+        const double apq = s[p * n + q];
+        if (apq == 0) continue;
+        const double app = s[p * n + p], aqq = s[q * n + q];
+        if (std::fabs(apq) <= floor || std::fabs(apq) <= kEps * std::sqrt(std::fabs(app)) * std::sqrt(std::fabs(aqq))) {
+          s[p * n + q] = 0;
+          s[q * n + p] = 0;
+          continue;
+        }
+        rotated = true;
+        const double theta = (aqq - app) / (2 * apq);
+        const double t = (theta >= 0 ? 1 : -1) / (std::fabs(theta) + std::hypot(1.0, theta));
+        const double cs = 1 / std::sqrt(1 + t * t), sn = cs * t;
+        for (i64 r = 0; r < n; r++) {
+          if (r == p || r == q) continue;
+          const double x = s[r * n + p], y = s[r * n + q];
+          const double nx = cs * x - sn * y, ny = sn * x + cs * y;
+          s[r * n + p] = nx;
+          s[p * n + r] = nx;
+          s[r * n + q] = ny;
+          s[q * n + r] = ny;
+        }
+        s[p * n + p] = app - t * apq;
+        s[q * n + q] = aqq + t * apq;
+        s[p * n + q] = 0;
+        s[q * n + p] = 0;
+        if (v != nullptr) {
+          for (i64 r = 0; r < n; r++) {
+            const double x = v[r * n + p], y = v[r * n + q];
+            v[r * n + p] = cs * x - sn * y;
+            v[r * n + q] = sn * x + cs * y;
+          }
+        }
+      }
+    }
+    if (!rotated) return;
+  }
+}
+
+const char* run_eigh(const LinalgCall& c) {
+  const Matrices A(c.views[0]);
+  const i64 n = A.cols, batch = A.batch;
+  const bool upper = (c.flags & 1) != 0, vectors = (c.flags & 2) != 0;
+  if (A.rows != n) return "eigh: expected square matrices";
+  if (c.narrays != 3 || c.arrays[1].dtype != DType::F64 || c.arrays[2].dtype != DType::F64 || c.arrays[1].length < batch * n ||
+      (vectors && c.arrays[2].length < batch * n * n)) {
+    return "eigh(a, values, vectors): outputs too short or of the wrong type";
+  }
+  double* values = static_cast<double*>(c.arrays[1].data);
+  double* vecs = static_cast<double*>(c.arrays[2].data);
+  for_batches(batch, 10.0 * n * n * n, [&](i64 lo, i64 hi) {
+    std::vector<double> a(static_cast<size_t>(n * n)), s(static_cast<size_t>(n * n));
+    std::vector<double> v(vectors ? static_cast<size_t>(n * n) : 0);
+    std::vector<i64> order(static_cast<size_t>(n));
+    for (i64 b = lo; b < hi; b++) {
+      A.load(b, a.data(), n, 1);
+      for (i64 i = 0; i < n; i++) {
+        for (i64 col = 0; col < n; col++) {
+          const i64 hi_ = std::max(i, col), lo_ = std::min(i, col);
+          s[i * n + col] = upper ? a[lo_ * n + hi_] : a[hi_ * n + lo_];
+        }
+      }
+      if (!all_finite(s.data(), n * n)) {
+        std::fill(values + b * n, values + (b + 1) * n, NAN);
+        if (vectors) std::fill(vecs + b * n * n, vecs + (b + 1) * n * n, NAN);
+        continue;
+      }
+      if (vectors) {
+        std::fill(v.begin(), v.end(), 0.0);
+        for (i64 i = 0; i < n; i++) v[i * n + i] = 1;
+      }
+      symmetric_jacobi(s.data(), n, vectors ? v.data() : nullptr);
+      std::iota(order.begin(), order.end(), 0);
+      std::stable_sort(order.begin(), order.end(), [&](i64 p, i64 q) { return s[p * n + p] < s[q * n + q]; });
+      for (i64 i = 0; i < n; i++) values[b * n + i] = s[order[i] * n + order[i]];
+      if (!vectors) continue;
+      double* vb = vecs + b * n * n;
+      for (i64 i = 0; i < n; i++) {
+        const i64 col = order[i];
+        const double sign = lead_is_negative(v.data() + col, n, n) ? -1 : 1;
+        for (i64 r = 0; r < n; r++) vb[r * n + i] = sign * v[r * n + col];
+      }
+    }
+  });
+  return nullptr;
+}
+
+}  // namespace
+
+const char* linalg_run(const LinalgCall& call) {
+  const int want_views = call.op == LinalgOp::LuSolve || call.op == LinalgOp::TriangularSolve ? 2 : 1;
+  if (call.nviews != want_views) return "linalg: wrong number of views";
+  for (int i = 0; i < call.nviews; i++) {
+    if (call.views[i].nd < 2) return "linalg: every operand must have at least 2 dims";
+  }
+  switch (call.op) {
+    case LinalgOp::Lu: return run_lu(call);
+    case LinalgOp::LuSolve: return run_lu_solve(call);
+    case LinalgOp::Det: return run_det(call);
+    case LinalgOp::TriangularSolve: return run_triangular_solve(call);
+    case LinalgOp::Qr: return run_qr(call);
+    case LinalgOp::Svd: return run_svd(call);
+    case LinalgOp::Eigh: return run_eigh(call);
+  }
+  return "linalg: unknown op";
+}
+
+}  // namespace gl
