@@ -15,8 +15,8 @@
 // float32 error the reference itself makes: 4x the distance of the js result from a
 // "shadow" run (the same program with float32 and float64 swapped) is also allowed.
 // Gradients: 4x the js result's distance from the shadow's, plus 16 ulp x (steps + 1) x
-// sqrt(largest value size) of the largest gradient element (or of the loss's weights, when
-// larger: a gradient that cancels to ~0 is the rounding noise of terms that large).
+// (1 + log2(largest value size)) of the largest gradient element (or of the loss's weights,
+// when larger: a gradient that cancels to ~0 is the rounding noise of terms that large).
 //
 // Replay: STRESS_SEED=<seed> npx vitest run test/backend/stress.test.ts (prints the program);
 // STRESS_COUNT=<n> and STRESS_FROM=<first seed> run other sequences.
@@ -59,7 +59,8 @@ function mismatch(got: Tensor, want: Tensor, tol: number): string | null {
   const bad: string[] = [];
   let count = 0;
   for (let i = 0; i < y.length; i++) {
-    const ok = Number.isNaN(y[i]) ? Number.isNaN(x[i]) : x[i] === y[i] || Math.abs(x[i] - y[i]) <= tol;
+    // tol 0 asks for bit-identical results (signed zeros included).
+    const ok = Number.isNaN(y[i]) ? Number.isNaN(x[i]) : tol === 0 ? Object.is(x[i], y[i]) : x[i] === y[i] || Math.abs(x[i] - y[i]) <= tol;
     if (!ok) {
       count++;
       if (bad.length < 3) bad.push(`[${i}] native ${x[i]} js ${y[i]}`);
@@ -105,7 +106,7 @@ function compareGrads(p: Program, got: (Tensor | null)[], ref: (Tensor | null)[]
     const coarse = p.vals.some((v) => v.dtype === "float32") ? "float32" : b.dtype;
     const ulp = coarse === "float64" ? ULP.float64 : ULP.float32;
     // Gradients that cancel to ~0 (d sum(layerNorm(x))/dx) are rounding noise of terms as large as the incoming gradient.
-    const floor = 16 * ulp * (p.steps.length + 1) * Math.sqrt(p.maxNumel) * Math.max(amaxOf(b), p.lossWeight);
+    const floor = 16 * ulp * (p.steps.length + 1) * (1 + Math.log2(p.maxNumel)) * Math.max(amaxOf(b), p.lossWeight);
     const spread = s ? (coarse === "float32" ? maxDiff(b, s) : shadowSpread(b, s)) : 0;
     const tol = exact ? 0 : 4 * spread + floor + atolOf(b.dtype);
     const m = mismatch(a, b, tol);
@@ -136,8 +137,8 @@ function runSeed(seed: number): string[] {
   if (n2) {
     for (const m of compareValues(p, n2[0], ref, shadow[0], false)) problems.push(`${nat.name}: ${m}`);
     for (const m of compareGrads(p, n2[1], refGrads, shadow[1], false)) problems.push(`${nat.name}: ${m}`);
-    // Every fourth sequence again on one thread: bit-identical to two.
-    if (seed % 4 === 1) {
+    // Every fifth sequence (both native lanes) again on one thread: bit-identical to two.
+    if (seed % 5 === 0) {
       const one: Lane = { name: `${backendName} (1 thread vs 2)`, backend: backendName, threads: 1 };
       const n1 = lane(one);
       if (n1) {

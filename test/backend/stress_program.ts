@@ -261,7 +261,7 @@ export function generate(seed: number): { program: Program; ref: Tensor[]; refGr
 
   // ---- the first value ----------------------------------------------------------------
   const sizeClass: SizeClass = u() < 0.2 ? "small" : u() < 0.9 ? "medium" : "large";
-  const target = sizeClass === "small" ? int(1, 64) : sizeClass === "medium" ? int(65, 2500) : int(8192, 70_000);
+  const target = sizeClass === "small" ? int(1, 64) : sizeClass === "medium" ? int(65, 2000) : int(8192, 70_000);
   const image = isFloating(startDtype) && u() < 0.3;
   let first: Val;
   if (image) {
