@@ -9,13 +9,21 @@ export interface Prepared {
   extra: () => Record<string, unknown>;
 }
 
-/** The peers the runner knows: gradlab's js backend and TensorFlow.js's cpu and wasm backends. */
-export const PEERS = ["gradlab", "tfjs-cpu", "tfjs-wasm"] as const;
+/**
+ * The peers the runner knows. gradlab-native and pytorch run once per thread count of
+ * --threads; the others are single-threaded runtimes and run once with 1 thread.
+ */
+export const PEERS = ["gradlab-native", "gradlab-js", "pytorch", "tfjs-cpu", "tfjs-wasm"] as const;
 export type PeerName = (typeof PEERS)[number];
+
+/** Peers with a thread knob (run with each count of --threads). */
+export const THREADED: readonly PeerName[] = ["gradlab-native", "pytorch"];
 
 /** The name written in the record's `peer` field (variants in brackets, per WORKLOADS.md). */
 export const RECORD_NAME: Record<PeerName, string> = {
-  gradlab: "gradlab[js]",
+  "gradlab-native": "gradlab[native]",
+  "gradlab-js": "gradlab[js]",
+  pytorch: "pytorch",
   "tfjs-cpu": "tfjs[cpu]",
   "tfjs-wasm": "tfjs[wasm]",
 };
