@@ -151,6 +151,23 @@ export function measured(r: AnyRecord): r is BenchRecord {
   return r.value !== null && r.median_s !== null;
 }
 
+/** The keys WORKLOADS.md requires first in every record. */
+export const REQUIRED_KEYS = ["peer", "workload", "threads", "median_s", "min_s", "max_s", "metric", "value"] as const;
+
+/** What is wrong with a record read back from a peer (empty when it is well formed). */
+export function recordProblems(r: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const k of REQUIRED_KEYS) if (!(k in r)) out.push(`missing ${k}`);
+  const failed = (r.extra as Record<string, unknown> | undefined)?.failed === true;
+  for (const k of ["median_s", "min_s", "max_s", "value"]) {
+    const v = r[k];
+    if (failed ? v !== null : !(typeof v === "number" && Number.isFinite(v) && v > 0)) out.push(`${k} is ${JSON.stringify(v)}`);
+  }
+  if (!Number.isInteger(r.threads) || (r.threads as number) < 1) out.push(`threads is ${JSON.stringify(r.threads)}`);
+  if (typeof r.workload === "string" && typeof r.metric === "string" && r.metric !== metricOf(r.workload, 1).metric) out.push(`metric ${r.metric} is not ${metricOf(r.workload, 1).metric}`);
+  return out;
+}
+
 /** Whether a bigger value is better for this metric (throughputs) or a smaller one (times). */
 export function higherIsBetter(metric: string): boolean {
   return metric === "GFLOP/s" || metric === "steps/s";

@@ -29,7 +29,7 @@ import { fileURLToPath } from "node:url";
 import type { PeerName, Prepared } from "./peers/types.js";
 import { PEERS, RECORD_NAME, THREADED } from "./peers/types.js";
 import type { AnyRecord } from "./protocol.js";
-import { failureRecord, load1, makeRecord, measure, measured } from "./protocol.js";
+import { failureRecord, load1, makeRecord, measure, measured, recordProblems } from "./protocol.js";
 import { printTable } from "./table.js";
 import { DEFAULT_WORKLOADS, OPT_IN, WORKLOADS } from "./workloads.js";
 
@@ -118,7 +118,7 @@ async function runChild(peer: PeerName, threads: number, workload: string, quick
   try {
     const prepared = await prepare(peer, threads, workload);
     const m = measure(prepared.unit, { quick });
-    const extra = { ...prepared.extra(), node: process.version, ...(quick ? { quick: true } : {}) };
+    const extra = { ...(await prepared.extra()), node: process.version, ...(quick ? { quick: true } : {}) };
     rec = makeRecord(RECORD_NAME[peer], workload, prepared.threads, m, load, extra);
   } catch (e) {
     rec = failureRecord(RECORD_NAME[peer], workload, threads, load, errorText(e), { node: process.version });
@@ -163,8 +163,11 @@ function runJob(job: Job, args: Args): Promise<AnyRecord> {
       clearTimeout(timer);
       const line = out.split("\n").find((l) => l.startsWith(RESULT_TAG));
       if (args.verbose) process.stderr.write(out.split("\n").filter((l) => !l.startsWith(RESULT_TAG)).join("\n") + err);
-      if (line) resolve(JSON.parse(line.slice(RESULT_TAG.length)) as AnyRecord);
-      else if (timedOut) resolve(fail(`timed out after ${args.timeoutS} s (raise --timeout)`));
+      if (line) {
+        const rec = JSON.parse(line.slice(RESULT_TAG.length)) as AnyRecord;
+        const problems = recordProblems(rec as unknown as Record<string, unknown>);
+        resolve(problems.length ? fail(`malformed record (${problems.join(", ")}): ${line.slice(RESULT_TAG.length, 400)}`) : rec);
+      } else if (timedOut) resolve(fail(`timed out after ${args.timeoutS} s (raise --timeout)`));
       else resolve(fail(`exit ${code}: ${err.trim().split("\n").slice(-4).join(" | ") || "no output"}`));
     });
   });

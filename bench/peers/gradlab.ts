@@ -12,19 +12,23 @@ const F = gl.nn.functional;
 
 const fromArray = (data: Float32Array, shape: number[]): gl.Tensor => gl.tensor(data).reshape(shape);
 
+interface Memory { heap_mb: number; array_buffers_mb: number }
+
 /**
  * Live memory in MB after a full collection (when the runner exposes gc): the JS heap and
- * the ArrayBuffers outside it, where tensor storage lives (on both backends).
+ * the ArrayBuffers outside it, where tensor storage lives (on both backends). V8 frees dead
+ * ArrayBuffers' memory after the collection, in a later task, hence the wait before reading.
  */
-function memory(): { heap_mb: number; array_buffers_mb: number } {
+async function memory(): Promise<Memory> {
   (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((r) => setTimeout(r, 50));
   const m = process.memoryUsage();
   return { heap_mb: Math.round(m.heapUsed / 1e5) / 10, array_buffers_mb: Math.round(m.arrayBuffers / 1e5) / 10 };
 }
 
 /** The memory facts of `extra`: before the timed units and after them. */
-function memoryExtra(before: ReturnType<typeof memory>): Record<string, unknown> {
-  const after = memory();
+async function memoryExtra(before: Memory): Promise<Record<string, unknown>> {
+  const after = await memory();
   return {
     heap_mb_before: before.heap_mb, heap_mb_after: after.heap_mb,
     array_buffers_mb_before: before.array_buffers_mb, array_buffers_mb_after: after.array_buffers_mb,
@@ -53,10 +57,9 @@ function sgemm(n: number): Omit<Prepared, "threads"> {
   const a = fromArray(ad, [n, n]), b = fromArray(bd, [n, n]);
   const err = checkProduct(ad, bd, a.matmul(b).dataSync() as Float32Array, n);
   if (!(err < 1e-5)) throw new Error(`sgemm_n${n}: gradlab product is wrong (relative error ${err})`);
-  const mem0 = memory();
   return {
     unit: { run: () => { a.matmul(b); } },
-    extra: () => ({ call: "a.matmul(b) (allocates C)", writes_into_preallocated_c: false, check_max_rel_err: err, ...memoryExtra(mem0) }),
+    extra: () => ({ call: "a.matmul(b) (allocates C)", writes_into_preallocated_c: false, check_max_rel_err: err }),
   };
 }
 
@@ -71,7 +74,6 @@ function trainer(model: gl.nn.Module, x: gl.Tensor, y: gl.Tensor, loss: (out: gl
     return l.item() as number;
   };
   const log = { firstLoss: step(), lastLoss: NaN, steps: 1 };
-  const mem0 = memory();
   const params = model.parameters();
   return {
     unit: { run: () => { log.lastLoss = step(); log.steps++; } },
@@ -80,7 +82,6 @@ function trainer(model: gl.nn.Module, x: gl.Tensor, y: gl.Tensor, loss: (out: gl
       parameters: params.reduce((s, p) => s + p.numel(), 0),
       parameter_tensors: params.length,
       ...trainSanity(log),
-      ...memoryExtra(mem0),
     }),
   };
 }
@@ -164,7 +165,6 @@ function dln(withSvd: boolean): Omit<Prepared, "threads"> {
     }
     runs++;
   };
-  const mem0 = memory();
   return {
     unit: {
       setup: () => {
@@ -177,7 +177,6 @@ function dln(withSvd: boolean): Omit<Prepared, "threads"> {
     extra: () => ({
       ...(withSvd ? { svd_method: svd ? "gl.linalg.svd (fullMatrices: false)" : GRAM_SVD_METHOD, svd_seconds_per_run: svdSeconds / Math.max(runs, 1) } : {}),
       ...dlnSanity(losses, withSvd ? lastS : netSvd()),
-      ...memoryExtra(mem0),
     }),
   };
 }
@@ -190,7 +189,6 @@ function dispatch(grad: boolean): Omit<Prepared, "threads"> {
   const loop = (): void => {
     for (let i = 0; i < 10000; i++) c = a.add(b);
   };
-  const mem0 = memory();
   return {
     unit: { run: grad ? loop : () => gl.noGrad(loop) },
     extra: () => ({
@@ -198,7 +196,6 @@ function dispatch(grad: boolean): Omit<Prepared, "threads"> {
         ? "10,000 x (c = a.add(b)) with a, b requiring grad: each add records an AddBackward node, freed when c is overwritten; no backward pass (as PyTorch)"
         : "10,000 x (c = a.add(b)) inside gl.noGrad",
       last_has_grad_fn: c !== null && (c as gl.Tensor).gradFn !== null,
-      ...memoryExtra(mem0),
     }),
   };
 }
@@ -228,11 +225,12 @@ export async function prepareGradlab(backend: "native" | "js", threads: number, 
   if (backend === "native") gl.setNumThreads(threads);
   gl.manualSeed(0);
   const p = build(workload);
+  const mem0 = await memory();
   const used = backend === "native" ? gl.getNumThreads() : 1;
   if (used !== threads) throw new Error(`gradlab[${backend}]: asked for ${threads} threads, runs with ${used}`);
   return {
     threads: used,
     unit: p.unit,
-    extra: () => ({ backend: gl.getBackend(), ...p.extra() }),
+    extra: async () => ({ backend: gl.getBackend(), ...(await p.extra()), ...(await memoryExtra(mem0)) }),
   };
 }

@@ -6,7 +6,7 @@ export interface Prepared {
   /** Compute threads actually used. */
   threads: number;
   /** Free-form facts for the record's `extra`, read after timing (sanity checks, memory). */
-  extra: () => Record<string, unknown>;
+  extra: () => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
 /**
