@@ -2,7 +2,8 @@ import os from "node:os";
 
 // The timing protocol of /work/shared/bench/WORKLOADS.md: warm-up, batching to >= 10 ms,
 // sampling stop rules, median/min/max. Units are synchronous: every backend we time
-// (gradlab js, tfjs cpu, tfjs wasm) has finished its work when the call returns.
+// (gradlab native and js, tfjs cpu, tfjs wasm) has finished its work when the call returns.
+// bench/peers/pytorch.py implements the same rules in Python; keep the two in step.
 
 /** One timed unit of work, and optional untimed setup that must precede every unit. */
 export interface Unit {
@@ -82,6 +83,8 @@ function median(xs: number[]): number {
 /** Times `unit` with the protocol; returns per-unit seconds. */
 export function measure(unit: Unit, opts: ProtocolOptions): Measurement {
   const est = warmUp(unit, opts.quick);
+  // --quick only: a unit over 2 s (tfjs-cpu's SGEMM 2048, CNN, DLN) is timed by its warm-up run alone.
+  if (opts.quick && est > 2) return { times: [est], batch: 1, medianS: est, minS: est, maxS: est };
   // Batching makes each sample >= 10 ms; workloads with per-unit setup are never batched.
   const batch = unit.setup || est >= 0.01 ? 1 : Math.ceil(0.01 / Math.max(est, 1e-9));
   const times: number[] = [];
@@ -123,6 +126,46 @@ export function makeRecord(peer: string, workload: string, threads: number, m: M
     timestamp: new Date().toISOString().slice(0, 19),
     extra,
   };
+}
+
+/** A failure row: a BenchRecord whose numbers are null, with the message in extra.error. */
+export type FailedRecord = Omit<BenchRecord, "median_s" | "min_s" | "max_s" | "value"> & { median_s: null; min_s: null; max_s: null; value: null };
+
+/** A row of results/raw.jsonl: a measurement or a failure. */
+export type AnyRecord = BenchRecord | FailedRecord;
+
+/** A failure row (a peer that lacks a kernel, a crash): the eight required keys, null numbers, the message in extra.error. */
+export function failureRecord(peer: string, workload: string, threads: number, load: number, error: string, extra: Record<string, unknown> = {}): FailedRecord {
+  return {
+    peer, workload, threads,
+    median_s: null, min_s: null, max_s: null,
+    metric: metricOf(workload, 1).metric, value: null,
+    samples: 0, batch: 0, load1: load,
+    timestamp: new Date().toISOString().slice(0, 19),
+    extra: { ...extra, failed: true, error },
+  };
+}
+
+/** Whether a record holds a measurement (failure rows have null numbers). */
+export function measured(r: AnyRecord): r is BenchRecord {
+  return r.value !== null && r.median_s !== null;
+}
+
+/** The keys WORKLOADS.md requires first in every record. */
+export const REQUIRED_KEYS = ["peer", "workload", "threads", "median_s", "min_s", "max_s", "metric", "value"] as const;
+
+/** What is wrong with a record read back from a peer (empty when it is well formed). */
+export function recordProblems(r: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const k of REQUIRED_KEYS) if (!(k in r)) out.push(`missing ${k}`);
+  const failed = (r.extra as Record<string, unknown> | undefined)?.failed === true;
+  for (const k of ["median_s", "min_s", "max_s", "value"]) {
+    const v = r[k];
+    if (failed ? v !== null : !(typeof v === "number" && Number.isFinite(v) && v > 0)) out.push(`${k} is ${JSON.stringify(v)}`);
+  }
+  if (!Number.isInteger(r.threads) || (r.threads as number) < 1) out.push(`threads is ${JSON.stringify(r.threads)}`);
+  if (typeof r.workload === "string" && typeof r.metric === "string" && r.metric !== metricOf(r.workload, 1).metric) out.push(`metric ${r.metric} is not ${metricOf(r.workload, 1).metric}`);
+  return out;
 }
 
 /** Whether a bigger value is better for this metric (throughputs) or a smaller one (times). */

@@ -1,10 +1,12 @@
-import type { BenchRecord } from "./protocol.js";
-import { higherIsBetter } from "./protocol.js";
+import { peakDerivation, peakGflops } from "./peak.js";
+import type { AnyRecord, BenchRecord } from "./protocol.js";
+import { higherIsBetter, measured } from "./protocol.js";
 
-// The summary table: one row per workload, one column per peer, and gradlab's speed
-// relative to each peer (>1 means gradlab is faster), as a markdown table.
+// The summary of one run: per workload each peer's value, gradlab[native]'s speed relative
+// to PyTorch at the same thread count and to the best TensorFlow.js backend, SGEMM as a
+// share of the machine's fp32 peak, and the issue's targets checked against this run.
 
-const PEER_COLUMNS = ["gradlab[js]", "tfjs[cpu]", "tfjs[wasm]"] as const;
+type Measured = BenchRecord;
 
 function fmt(v: number): string {
   if (v >= 100) return v.toFixed(0);
@@ -13,55 +15,120 @@ function fmt(v: number): string {
   return v.toPrecision(3);
 }
 
-/** gradlab speed / peer speed: the value ratio for throughputs, the inverse for times. */
-export function speedRatio(gradlab: BenchRecord, peer: BenchRecord): number {
-  return higherIsBetter(gradlab.metric) ? gradlab.value / peer.value : peer.value / gradlab.value;
+/** a's speed / b's speed: the value ratio for throughputs, the inverse for times (>1: a is faster). */
+export function speedRatio(a: BenchRecord, b: BenchRecord): number {
+  return higherIsBetter(a.metric) ? a.value / b.value : b.value / a.value;
 }
 
-/** Prints the markdown table of one run's records. */
-export function printTable(records: readonly BenchRecord[]): void {
+/** Looks up one record of a run by peer, thread count and workload. */
+class Run {
+  constructor(readonly records: readonly AnyRecord[]) {}
+  get(peer: string, workload: string, threads?: number): AnyRecord | undefined {
+    return this.records.find((r) => r.peer === peer && r.workload === workload && (threads === undefined || r.threads === threads));
+  }
+  ok(peer: string, workload: string, threads?: number): Measured | undefined {
+    const r = this.get(peer, workload, threads);
+    return r && measured(r) ? r : undefined;
+  }
+  /** The faster of tfjs's backends on this workload. */
+  bestTfjs(workload: string): Measured | undefined {
+    const c = [this.ok("tfjs[cpu]", workload), this.ok("tfjs[wasm]", workload)].filter((r): r is Measured => r !== undefined);
+    return c.sort((a, b) => speedRatio(b, a) - speedRatio(a, b))[0];
+  }
+}
+
+/** Prints the markdown table of one run's records, the SGEMM peak table and the targets. */
+export function printTable(records: readonly AnyRecord[]): void {
+  const run = new Run(records);
   const workloads = [...new Set(records.map((r) => r.workload))];
-  const lines = [
-    "| workload | metric | gradlab js | tfjs cpu | tfjs wasm | gradlab/tfjs-cpu | gradlab/tfjs-wasm | threads | load1 |",
-    "|---|---|---|---|---|---|---|---|---|",
+  const threads = [...new Set(records.filter((r) => r.peer === "gradlab[native]" || r.peer === "pytorch").map((r) => r.threads))].sort((a, b) => a - b);
+  const t0 = threads[0] ?? 1;
+  const columns: { head: string; peer: string; threads?: number }[] = [
+    ...threads.map((t) => ({ head: `gradlab native ${t}t`, peer: "gradlab[native]", threads: t })),
+    { head: "gradlab js", peer: "gradlab[js]" },
+    ...threads.map((t) => ({ head: `pytorch ${t}t`, peer: "pytorch", threads: t })),
+    { head: "tfjs cpu", peer: "tfjs[cpu]" },
+    { head: "tfjs wasm", peer: "tfjs[wasm]" },
   ];
+  const heads = ["workload", "metric", ...columns.map((c) => c.head), ...threads.map((t) => `native/pytorch ${t}t`), `native ${t0}t/best tfjs`, "load1"];
+  const lines = [`| ${heads.join(" | ")} |`, `|${heads.map(() => "---").join("|")}|`];
   for (const w of workloads) {
-    const by = new Map(records.filter((r) => r.workload === w).map((r) => [r.peer, r]));
-    const g = by.get("gradlab[js]");
-    const cells = PEER_COLUMNS.map((p) => {
-      const r = by.get(p);
-      return r ? fmt(r.value) : "-";
+    const rows = records.filter((r) => r.workload === w);
+    const cells = columns.map((c) => {
+      const r = run.get(c.peer, w, c.threads);
+      return !r ? "-" : measured(r) ? fmt(r.value) : "fails";
     });
-    const ratio = (p: string): string => {
-      const r = by.get(p);
-      return g && r ? `${fmt(speedRatio(g, r))}x` : "-";
-    };
-    const rows = [...by.values()];
-    const threads = [...new Set(rows.map((r) => r.threads))].join("/");
+    const ratio = (a?: Measured, b?: Measured): string => (a && b ? `${fmt(speedRatio(a, b))}x` : "-");
+    const vsTorch = threads.map((t) => ratio(run.ok("gradlab[native]", w, t), run.ok("pytorch", w, t)));
+    const best = run.bestTfjs(w);
+    const vsTfjs = best ? `${ratio(run.ok("gradlab[native]", w, t0), best)} (${best.peer})` : "-";
     const load = Math.max(...rows.map((r) => r.load1));
-    lines.push(`| ${w} | ${rows[0].metric} | ${cells.join(" | ")} | ${ratio("tfjs[cpu]")} | ${ratio("tfjs[wasm]")} | ${threads} | ${load.toFixed(2)} |`);
+    lines.push(`| ${w} | ${rows[0].metric} | ${cells.join(" | ")} | ${vsTorch.join(" | ")} | ${vsTfjs} | ${load.toFixed(2)} |`);
   }
   console.log(lines.join("\n"));
-  console.log("\nratio = gradlab speed / peer speed (GFLOP/s ratio; inverse ratio for s/run and us/op): >1 means gradlab is faster.");
-  printTargets(records);
-  const bad = records.filter((r) => r.extra.sanity_ok === false);
-  for (const r of bad) console.log(`warning: ${r.peer} ${r.workload} failed the DLN sanity check: ${JSON.stringify(r.extra)}`);
+  console.log("\nratios = gradlab[native] speed / peer speed (value ratio for GFLOP/s and steps/s, inverse for s/run and us/op): >1 means gradlab is faster. " +
+    `tfjs runs single-threaded, so it is compared with gradlab[native] at ${t0} thread${t0 > 1 ? "s" : ""}.`);
+  for (const r of records.filter((x) => !measured(x))) console.log(`fails: ${r.peer} ${r.threads}t ${r.workload}: ${String(r.extra.error)}`);
+  printPeak(run, threads);
+  printTargets(run, threads);
+  printSanity(records);
 }
 
-/** The js backend's goals from the issue, checked against this run's records. */
-function printTargets(records: readonly BenchRecord[]): void {
-  const get = (peer: string, w: string) => records.find((r) => r.peer === peer && r.workload === w);
+/** SGEMM as a share of the machine's fp32 peak (derivation in bench/peak.ts, printed once). */
+function printPeak(run: Run, threads: number[]): void {
+  const sgemm = [...new Set(run.records.map((r) => r.workload))].filter((w) => w.startsWith("sgemm_"));
+  if (sgemm.length === 0) return;
+  console.log(`\nSGEMM, % of the machine's fp32 peak: ${peakDerivation()}`);
+  const heads = ["workload", ...threads.flatMap((t) => [`gradlab native ${t}t`, `pytorch ${t}t`])];
+  const lines = [`| ${heads.join(" | ")} |`, `|${heads.map(() => "---").join("|")}|`];
+  for (const w of sgemm) {
+    const cell = (peer: string, t: number): string => {
+      const r = run.ok(peer, w, t);
+      return r ? `${fmt(r.value)} GFLOP/s (${((100 * r.value) / peakGflops()).toFixed(0)}%)` : "-";
+    };
+    lines.push(`| ${w} | ${threads.flatMap((t) => [cell("gradlab[native]", t), cell("pytorch", t)]).join(" | ")} |`);
+  }
+  console.log(lines.join("\n"));
+  console.log(`(1 thread can reach at most ${((100 * peakGflops(1)) / peakGflops()).toFixed(0)}% of the machine's peak.)`);
+}
+
+/** The issue's acceptance targets, checked against this run's records. */
+function printTargets(run: Run, threads: number[]): void {
   const lines: string[] = [];
-  const vsCpu = (w: string, want: number): void => {
-    const g = get("gradlab[js]", w), c = get("tfjs[cpu]", w);
-    if (g && c) {
-      const r = speedRatio(g, c);
-      lines.push(`${w}: gradlab ${fmt(r)}x tfjs-cpu (goal >= ${want}x): ${r >= want ? "met" : "NOT met"}`);
+  const mark = (ok: boolean): string => (ok ? "met" : "NOT met");
+  for (const n of [1024, 2048]) {
+    const w = `sgemm_n${n}`;
+    const t = Math.max(...threads);
+    const g = run.ok("gradlab[native]", w, t);
+    if (g) lines.push(`${w} ${t}t: ${((100 * g.value) / peakGflops()).toFixed(0)}% of peak (target >= 75%): ${mark(g.value >= 0.75 * peakGflops())}`);
+  }
+  const workloads = [...new Set(run.records.map((r) => r.workload))];
+  for (const w of workloads) {
+    for (const t of threads) {
+      const g = run.ok("gradlab[native]", w, t), p = run.ok("pytorch", w, t);
+      if (g && p) lines.push(`${w} ${t}t: ${fmt(speedRatio(g, p))}x PyTorch (target >= 1.0x): ${mark(speedRatio(g, p) >= 1)}`);
     }
-  };
-  for (const n of [256, 512, 1024]) vsCpu(`sgemm_n${n}`, 2);
-  vsCpu("dln_250ep", 5);
-  const d = get("gradlab[js]", "dispatch_add8_grad");
-  if (d) lines.push(`dispatch_add8_grad: ${fmt(d.value)} us/op (goal < 2 us): ${d.value < 2 ? "met" : "NOT met"}`);
-  if (lines.length) console.log("\ngoals (issue):\n  " + lines.join("\n  "));
+  }
+  for (const w of workloads) {
+    const g = run.ok("gradlab[native]", w, threads[0]), b = run.bestTfjs(w);
+    if (g && b) lines.push(`${w}: ${fmt(speedRatio(g, b))}x best tfjs (${b.peer}) (target >= 10x): ${mark(speedRatio(g, b) >= 10)}`);
+  }
+  if (lines.length) console.log("\ntargets (issue 4), this run:\n  " + lines.join("\n  "));
+}
+
+/** Sanity facts from `extra` that a reader should not miss: failed checks, losses that did not fall, memory that grew. */
+function printSanity(records: readonly AnyRecord[]): void {
+  const notes: string[] = [];
+  for (const r of records.filter(measured)) {
+    const e = r.extra;
+    const who = `${r.peer} ${r.threads}t ${r.workload}`;
+    if (e.sanity_ok === false) notes.push(`${who}: DLN sanity check failed (loss drop epoch ${String(e.loss_drop_epoch)}, final loss ${String(e.loss_final)}, S ${JSON.stringify(e.final_singular_values)})`);
+    if (e.loss_decreased === false) notes.push(`${who}: the loss did not decrease (${String(e.loss_first_step)} -> ${String(e.loss_final)})`);
+    for (const [k, slack] of [["heap_mb", 20], ["array_buffers_mb", 20], ["rss_mb", 50], ["tensor_mb", 1]] as const) {
+      const before = e[`${k}_before`], after = e[`${k}_after`];
+      if (typeof before === "number" && typeof after === "number" && after > before * 1.5 + slack) notes.push(`${who}: ${k} grew from ${before} to ${after}`);
+    }
+    if (typeof e.tensors_leaked === "number" && e.tensors_leaked > 0) notes.push(`${who}: ${e.tensors_leaked} tfjs tensors leaked`);
+  }
+  console.log(notes.length ? "\nsanity warnings:\n  " + notes.join("\n  ") : "\nsanity: no warnings (losses decreased, DLN checks passed, memory flat; the facts are in each record's extra).");
 }
