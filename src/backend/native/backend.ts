@@ -298,22 +298,10 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
     },
     // ---- end fused in-place kernels ----
 
-    // Not yet native: dense factorisations run on the js kernels.
-    linalg: jsBackend.linalg,
     // --- conv (conv.ts, cpp/conv.cc) ---
     ...nativeConvKernels(addon, { meta: m, fresh, arg, dest, give }),
     // --- end conv ---
     linalg: createNativeLinalg(addon, m),
-    // Not yet native: convolutions run on the js kernels.
-    conv2d: jsBackend.conv2d,
-    conv2dInputGrad: jsBackend.conv2dInputGrad,
-    conv2dWeightGrad: jsBackend.conv2dWeightGrad,
-    maxPool2d: jsBackend.maxPool2d,
-    maxPool2dBackward: jsBackend.maxPool2dBackward,
-    avgPool2d: jsBackend.avgPool2d,
-    avgPool2dBackward: jsBackend.avgPool2dBackward,
-    adaptiveAvgPool2d: jsBackend.adaptiveAvgPool2d,
-    adaptiveAvgPool2dBackward: jsBackend.adaptiveAvgPool2dBackward,
     // softmax, logSoftmax and layerNorm, forward and backward (./norm.ts, cpp/norm.cc).
     ...createNativeNormKernels(addon, (x, dt) => self.copy(x, dt), SMALL),
 
