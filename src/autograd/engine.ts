@@ -2,7 +2,7 @@ import { backend } from "../backend/registry.js";
 import { AccumulateGrad, checkSaved, edgeOf, Node, setGradEnabled } from "../ops/graph.js";
 import { add } from "../ops/elementwise.js";
 import { cast } from "../ops/cast.js";
-import { axpyInto } from "../ops/inplace.js";
+import { axpyInto } from "../ops/fused.js";
 import { noGrad } from "../ops/graph.js";
 import { ones, zeros } from "../tensor/creation.js";
 import { fmtShape, shapesEqual } from "../tensor/shape.js";

@@ -2,7 +2,7 @@ import type { View } from "../../backend/kernels.js";
 import { backend } from "../../backend/registry.js";
 import { add } from "../../ops/elementwise.js";
 import { attach, needsGrad } from "../../ops/graph.js";
-import { matmul, mm } from "../../ops/matmul.js";
+import { matmul, mm, rowStride } from "../../ops/matmul.js";
 import { checkTensor } from "../../ops/operand.js";
 import { sum } from "../../ops/reduce.js";
 import { reshape, transpose, t as transpose2d } from "../../ops/shape.js";
@@ -19,17 +19,8 @@ import { Parameter } from "../parameter.js";
  * when their strides allow, else a contiguous copy (the one copy linear may make).
  */
 function rowsOf(x: Tensor, m: number, k: number): View {
-  let inner = -1; // the leading dim of size > 1 nearest the end: its stride steps one row
-  let ok = true;
-  for (let d = x.ndim - 2; d >= 0 && ok; d--) {
-    if (x.shape[d] === 1) continue;
-    if (inner >= 0 && x.strides[d] !== x.strides[inner] * x.shape[inner]) ok = false;
-    inner = d;
-  }
-  if (!ok) return { data: backend().copy(x, x.dtype), offset: 0, shape: [m, k], strides: [k, 1] };
-  // Track the innermost leading dim, not the outermost the loop ends on.
-  let rs = 0;
-  for (let d = x.ndim - 2; d >= 0; d--) if (x.shape[d] !== 1) { rs = x.strides[d]; break; }
+  const rs = rowStride(x.shape, x.strides, x.ndim - 1);
+  if (rs === null) return { data: backend().copy(x, x.dtype), offset: 0, shape: [m, k], strides: [k, 1] };
   return { data: x.data, offset: x.offset, shape: [m, k], strides: [rs, x.strides[x.ndim - 1]] };
 }
 
@@ -93,6 +84,11 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   return out;
 }
 
+/**
+ * A fully connected layer, y = x W^T + b (see `linear`), with PyTorch's layout (weight
+ * [outFeatures, inFeatures]) and init (kaiming-uniform weight, bias uniform in ±1/sqrt(inFeatures)).
+ * @example const fc = new nn.Linear(784, 10); fc.forward(gl.randn([32, 784])).shape // [32, 10]
+ */
 export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
