@@ -125,7 +125,7 @@ function softmaxCases(dtype: "float32" | "float64"): SoftmaxCase[] {
   const shapes: [number[], number][] = [[[5], 0], [[3, 7], 1], [[3, 7], 0], [[2, 3, 17], -1], [[2, 9, 4], 1], [[4, 1], 1], [[1, 8], 1], [[0, 5], 1], [[3, 0], 0], [[64, 64], 1], [[130, 33], 1], [[16, 4, 64, 64], 3]];
   for (const [shape, ax] of shapes) {
     const axis = ax < 0 ? ax + shape.length : ax;
-    for (const [name, spec] of [["contiguous", {}], ["transposed", T(shape.length)], ["stepped", { step: 2, offset: 3 }]] as [string, LayoutSpec][]) {
+    for (const [name, spec] of [["contiguous", {}], ["offset", { offset: 5 }], ["transposed", T(shape.length)], ["stepped", { step: 2, offset: 3 }]] as [string, LayoutSpec][]) {
       if (shape.length === 4 && name !== "contiguous") continue;
       cases.push({ label: `[${shape}] axis ${axis} ${name}`, axis, x: makeView(gen, dtype, shape, spec, normalSampler), g: makeView(gen, dtype, shape, {}, normalSampler) });
     }
@@ -165,7 +165,7 @@ function lnCases(dtype: "float32" | "float64"): LnCase[] {
   const gen = new Generator(dtype === "float32" ? 31 : 32);
   const out: LnCase[] = [];
   const list: [number[], number, string, LayoutSpec][] = [
-    [[4, 5], 5, "contiguous", {}], [[3, 2, 6], 12, "two normalised dims", {}], [[7, 13], 13, "transposed", { perm: [1, 0], offset: 2 }],
+    [[4, 5], 5, "contiguous", {}], [[6, 10], 10, "offset", { offset: 3 }], [[3, 2, 6], 12, "two normalised dims", {}], [[7, 13], 13, "transposed", { perm: [1, 0], offset: 2 }],
     [[5, 9], 9, "stepped", { step: 2, offset: 1 }], [[1, 1], 1, "n = 1", {}], [[0, 8], 8, "no rows", {}], [[2, 3, 128], 128, "d_model 128", {}],
     [[1024, 128], 128, "many rows (threads, blocks)", {}], [[77, 37], 37, "odd rows and tails", {}],
   ];
