@@ -55,7 +55,7 @@ function usage(msg?: string): never {
     "usage: npm run bench -- [--workloads a,b,...] [--peers p,q,...] [--threads 1,2] [--all] [--quick] [--timeout s] [--verbose] [--table file.jsonl]\n" +
       `  workloads: ${WORKLOADS.join(", ")}\n` +
       `    (a name selects that workload, anything else is a prefix: --workloads sgemm,dln; ${OPT_IN.join(", ")} only by name or with --all)\n` +
-      `  peers: ${PEERS.join(", ")} (${THREADED.join(" and ")} run once per --threads count, the others with 1 thread)`,
+      `  peers: ${PEERS.join(", ")}, or gradlab for both gradlab backends (${THREADED.join(" and ")} run once per --threads count, the others with 1 thread)`,
   );
   process.exit(2);
 }
@@ -82,7 +82,8 @@ function parseArgs(argv: string[]): Args {
       for (const p of wanted) if (!WORKLOADS.some((w) => w.startsWith(p))) usage(`no workload matches "${p}"`);
       args.workloads = WORKLOADS.filter((w) => wanted.some((p) => w === p || (!exact(p) && w.startsWith(p) && !OPT_IN.includes(w))));
     } else if (a.startsWith("--peers")) {
-      const wanted = list();
+      // "gradlab" (the name before the native backend) means both of gradlab's backends.
+      const wanted = list().flatMap((p) => (p === "gradlab" ? ["gradlab-native", "gradlab-js"] : [p]));
       for (const p of wanted) if (!(PEERS as readonly string[]).includes(p)) usage(`unknown peer "${p}"`);
       args.peers = PEERS.filter((p) => wanted.includes(p));
     } else if (a.startsWith("--threads")) {

@@ -68,6 +68,9 @@ export function printTable(records: readonly AnyRecord[]): void {
   console.log(lines.join("\n"));
   console.log("\nratios = gradlab[native] speed / peer speed (value ratio for GFLOP/s and steps/s, inverse for s/run and us/op): >1 means gradlab is faster. " +
     `tfjs runs single-threaded, so it is compared with gradlab[native] at ${t0} thread${t0 > 1 ? "s" : ""}.`);
+  const maxLoad = Math.max(...records.map((r) => r.load1));
+  if (maxLoad > 0.6) console.log(`load1 reached ${maxLoad} during this run (the protocol wants < 0.6 at the start): the machine was shared, treat every figure as noisy.`);
+  if (records.some((r) => r.extra.quick === true)) console.log("--quick run: few samples, not for quoting.");
   for (const r of records.filter((x) => !measured(x))) console.log(`fails: ${r.peer} ${r.threads}t ${r.workload}: ${String(r.extra.error)}`);
   printPeak(run, threads);
   printTargets(run, threads);
