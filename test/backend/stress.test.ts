@@ -52,9 +52,10 @@ function maxDiff(a: Tensor, b: Tensor): number {
 }
 
 /** The first elements of `got` off `want` by more than tol, described, or null. */
-function mismatch(got: Tensor, want: Tensor, tol: number): string | null {
-  if (got.dtype !== want.dtype) return `dtype ${got.dtype}, js ${want.dtype}`;
-  if (got.shape.join() !== want.shape.join()) return `shape [${got.shape}], js [${want.shape}]`;
+function mismatch(got: Tensor, want: Tensor, tol: number, names = ["native", "js"]): string | null {
+  const [gn, wn] = names;
+  if (got.dtype !== want.dtype) return `${gn} dtype ${got.dtype}, ${wn} ${want.dtype}`;
+  if (got.shape.join() !== want.shape.join()) return `${gn} shape [${got.shape}], ${wn} [${want.shape}]`;
   const x = got.dataSync(), y = want.dataSync();
   const bad: string[] = [];
   let count = 0;
@@ -63,7 +64,7 @@ function mismatch(got: Tensor, want: Tensor, tol: number): string | null {
     const ok = Number.isNaN(y[i]) ? Number.isNaN(x[i]) : tol === 0 ? Object.is(x[i], y[i]) : x[i] === y[i] || Math.abs(x[i] - y[i]) <= tol;
     if (!ok) {
       count++;
-      if (bad.length < 3) bad.push(`[${i}] native ${x[i]} js ${y[i]}`);
+      if (bad.length < 3) bad.push(`[${i}] ${gn} ${x[i]} ${wn} ${y[i]}`);
     }
   }
   return count ? `${count}/${y.length} elements beyond ${tol.toExponential(2)}: ${bad.join(", ")}` : null;
@@ -81,7 +82,7 @@ function compareValues(p: Program, got: Tensor[], ref: Tensor[], shadow: Tensor[
   for (const v of p.vals) {
     const tol = toleranceOf(v, ref[v.id], shadow[v.id], exact);
     if (tol === null) continue;
-    const m = mismatch(got[v.id], ref[v.id], tol);
+    const m = mismatch(got[v.id], ref[v.id], tol, exact ? ["1 thread", "2 threads"] : undefined);
     if (m) out.push(`v${v.id} (${p.steps[v.id].text}): ${m}`);
   }
   return out;
@@ -109,7 +110,7 @@ function compareGrads(p: Program, got: (Tensor | null)[], ref: (Tensor | null)[]
     const floor = 16 * ulp * (p.steps.length + 1) * (1 + Math.log2(p.maxNumel)) * Math.max(amaxOf(b), p.lossWeight);
     const spread = s ? (coarse === "float32" ? maxDiff(b, s) : shadowSpread(b, s)) : 0;
     const tol = exact ? 0 : 4 * spread + floor + atolOf(b.dtype);
-    const m = mismatch(a, b, tol);
+    const m = mismatch(a, b, tol, exact ? ["1 thread", "2 threads"] : undefined);
     if (m) out.push(`grad of v${id}: ${m}`);
   });
   return out;
