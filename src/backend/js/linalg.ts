@@ -443,20 +443,26 @@ function thinVectors(x: Float64Array, tau: Float64Array, yr: Float64Array, j: Fl
     }
     return;
   }
-  // U row r = Y0 row r - V row r W, tracking each column's first largest-magnitude entry.
-  const best = new Float64Array(k).fill(-1), lead = new Float64Array(k);
-  for (let r = 0; r < len; r++) {
-    const ur = uo + r * k;
-    for (let i = 0; i < k; i++) u[ur + i] = r < k ? top[r * k + i] : 0;
-    const nv = r < k ? r + 1 : k;
-    for (let c = 0; c < nv; c++) {
-      const v = c === r ? 1 : x[c * len + r];
-      const wc = c * k;
-      for (let i = 0; i < k; i++) u[ur + i] -= v * w[wc + i];
-    }
-    for (let i = 0; i < k; i++) {
-      const a = Math.abs(u[ur + i]);
-      if (a > best[i]) { best[i] = a; lead[i] = u[ur + i]; }
+  // Y = Y0 - V W one column at a time: the first k rows (V's unit diagonal, zeros above)
+  // directly, the rest as one pass over the reflectors' rows; each column's first
+  // largest-magnitude entry is tracked while it is written into U's rows.
+  const wi = new Float64Array(k);
+  const lead = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    for (let c = 0; c < k; c++) wi[c] = w[c * k + i];
+    let best = -1;
+    for (let r = 0; r < len; r++) {
+      let v: number;
+      if (r < k) {
+        v = top[r * k + i] - wi[r];
+        for (let c = 0; c < r; c++) v -= wi[c] * x[c * len + r];
+      } else {
+        v = 0;
+        for (let c = 0, p = r; c < k; c++, p += len) v -= wi[c] * x[p];
+      }
+      const a = Math.abs(v);
+      if (a > best) { best = a; lead[i] = v; }
+      u[uo + r * k + i] = v;
     }
   }
   const sign = new Float64Array(k);

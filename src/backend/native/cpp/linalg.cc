@@ -388,42 +388,6 @@ void form_w(const double* x, i64 m, i64 k, const double* t, const double* top, d
   }
 }
 
-const char* run_qr(const LinalgCall& c) {
-  const Matrices A(c.views[0]);
-  const i64 m = A.rows, n = A.cols, k = std::min(m, n), batch = A.batch;
-  const int mode = c.flags;  // 0 reduced, 1 complete, 2 r only
-  if (mode < 0 || mode > 2) return "qr: bad mode";
-  const i64 qc = mode == 1 ? m : k, rr = mode == 1 ? m : k;
-  if (c.narrays != 3 || c.arrays[1].dtype != DType::F64 || c.arrays[2].dtype != DType::F64 ||
-      (mode != 2 && c.arrays[1].length < batch * m * qc) || c.arrays[2].length < batch * rr * n) {
-    return "qr(a, q, r): outputs too short or of the wrong type";
-  }
-  double* q = static_cast<double*>(c.arrays[1].data);
-  double* r = static_cast<double*>(c.arrays[2].data);
-  for_batches(batch, 2.0 * m * n * k, [&](i64 lo, i64 hi) {
-    std::vector<double> x(static_cast<size_t>(m * n)), tau(static_cast<size_t>(k));
-    std::vector<double> y(mode == 2 ? 0 : static_cast<size_t>(m * qc));
-    for (i64 b = lo; b < hi; b++) {
-      A.load(b, x.data(), 1, m);
-      geqr2(x.data(), m, n, tau.data());
-      double* rb = r + b * rr * n;
-      std::fill(rb, rb + rr * n, 0.0);
-      for (i64 i = 0; i < std::min(rr, m); i++) {
-        for (i64 col = i; col < n; col++) rb[i * n + col] = x[col * m + i];
-      }
-      if (mode == 2) continue;
-      std::fill(y.begin(), y.end(), 0.0);
-      for (i64 i = 0; i < std::min(m, qc); i++) y[i * m + i] = 1;
-      apply_q(x.data(), m, k, tau.data(), y.data(), qc, true);
-      double* qb = q + b * m * qc;
-      for (i64 i = 0; i < m; i++) {
-        for (i64 col = 0; col < qc; col++) qb[i * qc + col] = y[col * m + i];
-      }
-    }
-  });
-  return nullptr;
-}
-
 // ---- sign convention and orthonormal completion ------------------------------------
 
 /** Whether the largest-magnitude entry (first one on ties) of x[0], x[st], ... is negative. */
@@ -526,12 +490,12 @@ struct SvdWork {
 };
 
 /**
- * U = Y0 - V W (m x k, row-major), then each column made sign-definite: sign[i] = -1 where
- * column i's first largest-magnitude entry is negative. The first k rows (where V has its
+ * U = Y0 - V W (m x k, row-major), then, with `signs`, each column made sign-definite:
+ * sign[i] = -1 where column i's first largest-magnitude entry is negative (else all 1). The first k rows (where V has its
  * unit diagonal and zeros above) go one by one; the rest in blocks of rows, column by
  * column in a small buffer (contiguous loops over the reflectors x), then transposed out.
  */
-GL_VECTOR_CLONES void tall_rows(const double* x, i64 len, i64 k, const double* top, const double* wm, double* u, double* sign) {
+GL_VECTOR_CLONES void tall_rows(const double* x, i64 len, i64 k, const double* top, const double* wm, double* u, double* sign, bool signs) {
   // Buffer columns a little over 2 KB apart, so the row-wise reads do not alias in L1.
   constexpr i64 kBlock = 256, kLd = kBlock + 8;
   std::vector<double> buf(static_cast<size_t>(kLd * k + 2 * k));
@@ -567,7 +531,7 @@ GL_VECTOR_CLONES void tall_rows(const double* x, i64 len, i64 k, const double* t
     }
     // Leads from the buffer's columns (reading back the transposed rows would stall on
     // store forwarding), then the rows out.
-    for (i64 i = 0; i < k; i++) {
+    for (i64 i = 0; i < (signs ? k : 0); i++) {
       const double* yi = yb + i * kLd;
       // The block's largest magnitude in eight independent lanes (a vector loop), then its
       // first position, only when it beats the columns's lead so far.
@@ -591,8 +555,8 @@ GL_VECTOR_CLONES void tall_rows(const double* x, i64 len, i64 k, const double* t
   }
   bool any = false;
   for (i64 i = 0; i < k; i++) {
-    sign[i] = lead[i] < 0 ? -1.0 : 1.0;
-    any = any || lead[i] < 0;
+    sign[i] = signs && lead[i] < 0 ? -1.0 : 1.0;
+    any = any || sign[i] < 0;
   }
   if (!any) return;
   for (i64 r = 0; r < len; r++) {
@@ -644,7 +608,7 @@ void thin_vectors(SvdWork& w, i64 len, i64 k, bool tall, const i64* order, doubl
     return;
   }
   std::vector<double> sign(static_cast<size_t>(k));
-  tall_rows(x, len, k, top, wm, u, sign.data());
+  tall_rows(x, len, k, top, wm, u, sign.data(), true);
   const double* vr = sign.data();
   // Vh = J^T in singular-value order, with the signs of U's columns.
   for (i64 i = 0; i < k; i++) {
@@ -771,6 +735,51 @@ void svd_one(const Matrices& A, i64 b, bool full, bool uv, double* u, double* s,
     }
     std::copy(y, y + vr * n, vh);
   }
+}
+
+const char* run_qr(const LinalgCall& c) {
+  const Matrices A(c.views[0]);
+  const i64 m = A.rows, n = A.cols, k = std::min(m, n), batch = A.batch;
+  const int mode = c.flags;  // 0 reduced, 1 complete, 2 r only
+  if (mode < 0 || mode > 2) return "qr: bad mode";
+  const i64 qc = mode == 1 ? m : k, rr = mode == 1 ? m : k;
+  if (c.narrays != 3 || c.arrays[1].dtype != DType::F64 || c.arrays[2].dtype != DType::F64 ||
+      (mode != 2 && c.arrays[1].length < batch * m * qc) || c.arrays[2].length < batch * rr * n) {
+    return "qr(a, q, r): outputs too short or of the wrong type";
+  }
+  double* q = static_cast<double*>(c.arrays[1].data);
+  double* r = static_cast<double*>(c.arrays[2].data);
+  for_batches(batch, 2.0 * m * n * k, [&](i64 lo, i64 hi) {
+    std::vector<double> x(static_cast<size_t>(m * n)), tau(static_cast<size_t>(k));
+    std::vector<double> y(mode == 2 ? 0 : static_cast<size_t>(m * qc));
+    std::vector<double> eye_k(static_cast<size_t>(k * k)), t(eye_k.size()), vty(eye_k.size()), w(eye_k.size()), sign(static_cast<size_t>(k));
+    for (i64 b = lo; b < hi; b++) {
+      A.load(b, x.data(), 1, m);
+      geqr2(x.data(), m, n, tau.data());
+      double* rb = r + b * rr * n;
+      std::fill(rb, rb + rr * n, 0.0);
+      for (i64 i = 0; i < std::min(rr, m); i++) {
+        for (i64 col = i; col < n; col++) rb[i * n + col] = x[col * m + i];
+      }
+      if (mode == 2) continue;
+      double* qb = q + b * m * qc;
+      if (mode == 0 && m > n && n > 0) {
+        // Tall reduced Q = [I; 0] - V W with W = T V_1^T: the compact WY form, one pass.
+        for (i64 i = 0; i < k * k; i++) eye_k[i] = (i % (k + 1)) == 0 ? 1.0 : 0.0;
+        form_t(x.data(), m, k, tau.data(), t.data());
+        form_w(x.data(), m, k, t.data(), eye_k.data(), vty.data(), w.data());
+        tall_rows(x.data(), m, k, eye_k.data(), w.data(), qb, sign.data(), false);
+        continue;
+      }
+      std::fill(y.begin(), y.end(), 0.0);
+      for (i64 i = 0; i < std::min(m, qc); i++) y[i * m + i] = 1;
+      apply_q(x.data(), m, k, tau.data(), y.data(), qc, true);
+      for (i64 i = 0; i < m; i++) {
+        for (i64 col = 0; col < qc; col++) qb[i * qc + col] = y[col * m + i];
+      }
+    }
+  });
+  return nullptr;
 }
 
 const char* run_svd(const LinalgCall& c) {
