@@ -201,6 +201,25 @@ inline bool plane_dense(i64 H, i64 W, i64 sy, i64 sx) {
 // With Cg = 1 the unrolled columns have only kH kW rows, too shallow for the GEMM to pay off
 // (a first layer on grey images, depthwise convolutions): these walk zero-padded planes.
 
+/** A zero-padded copy of one plane (strides sy, sx) into dst [H + 2 ph, W + 2 pw]. */
+template <class T>
+void pad_plane(const T* src, i64 sy, i64 sx, i64 H, i64 W, i64 ph, i64 pw, T* d) {
+  const i64 Hp = H + 2 * ph, Wp = W + 2 * pw;
+  std::fill(d, d + ph * Wp, T(0));
+  for (i64 h = 0; h < H; h++) {
+    T* row = d + (ph + h) * Wp;
+    const T* s = src + h * sy;
+    for (i64 j = 0; j < pw; j++) row[j] = T(0);
+    if (sx == 1) {
+      for (i64 j = 0; j < W; j++) row[pw + j] = s[j];
+    } else {
+      for (i64 j = 0; j < W; j++) row[pw + j] = s[j * sx];
+    }
+    for (i64 j = pw + W; j < Wp; j++) row[j] = T(0);
+  }
+  std::fill(d + (ph + H) * Wp, d + Hp * Wp, T(0));
+}
+
 /** Zero-padded copies of the N C planes of x into dst, each [H + 2 ph, W + 2 pw]. */
 template <class T>
 void pad_planes(const View& x, i64 ph, i64 pw, T* dst) {
@@ -209,17 +228,7 @@ void pad_planes(const View& x, i64 ph, i64 pw, T* dst) {
   const i64 planes = x.shape[0] * C;
   for_blocks(planes, double(planes) * Hp * Wp, [&](i64 pl0, i64 pl1) {
     for (i64 pl = pl0; pl < pl1; pl++) {
-      const T* src = xd + (pl / C) * x.strides[0] + (pl % C) * x.strides[1];
-      T* d = dst + pl * Hp * Wp;
-      std::fill(d, d + ph * Wp, T(0));
-      for (i64 h = 0; h < H; h++) {
-        T* row = d + (ph + h) * Wp;
-        const T* s = src + h * x.strides[2];
-        for (i64 j = 0; j < pw; j++) row[j] = T(0);
-        for (i64 j = 0; j < W; j++) row[pw + j] = s[j * x.strides[3]];
-        for (i64 j = pw + W; j < Wp; j++) row[j] = T(0);
-      }
-      std::fill(d + (ph + H) * Wp, d + Hp * Wp, T(0));
+      pad_plane(xd + (pl / C) * x.strides[0] + (pl % C) * x.strides[1], x.strides[2], x.strides[3], H, W, ph, pw, dst + pl * Hp * Wp);
     }
   });
 }
@@ -397,22 +406,61 @@ void conv2d_t(const View& x, const View& w, const View* bias, const ConvParams& 
   const bool direct = KH == 1 && KW == 1 && p.sh == 1 && p.sw == 1 && p.ph == 0 && p.pw == 0 && OH == H && OW == W &&
                       plane_dense(H, W, sy, sx);
   if (use_direct(Cg, p)) return direct_conv2d(x, wd, bd, p, O, KH, KW, OH, OW, out);
-  auto add_bias = [&](T* row, i64 o, const T* src) {
-    add_scalar(row, src, bd ? bd[o] : T(0), L);
-  };
+  auto add_bias = [&](T* row, i64 o, const T* src, i64 n) { add_scalar(row, src, bd ? bd[o] : T(0), n); };
   if (direct) {
     for_samples(N, double(N) * O * L * CKg, [&](i64 n, bool threads) {
       T* on = out + n * O * L;
       for (i64 g = 0; g < G; g++) {
         gemm<T>(Og, L, CKg, wd + g * Og * CKg, CKg, 1, xd + n * sn + g * Cg * sc, sc, 1, on + g * Og * L, L, threads);
       }
-      if (bd) for (i64 o = 0; o < O; o++) add_bias(on + o * L, o, on + o * L);
+      if (bd) for (i64 o = 0; o < O; o++) add_bias(on + o * L, o, on + o * L, L);
     });
     return;
   }
   // Chunks of cs samples whose columns [CKg, cs L] stay in cache: one GEMM per group gives
   // [Og, cs L], copied out per sample with the bias added (a single sample is written in
   // place). A chunk's outputs do not depend on how the batch is chunked or split.
+  // Unit stride: over zero-padded planes, output row oh of column row (c, kh, kw) is the padded
+  // row oh + kh dh from column kw dw on, so computing every output row at the padded width Wp
+  // (the extra columns are dropped) makes each column row one contiguous run of the padded
+  // plane: a plain copy instead of a gather per output row. Used when the extra width is small.
+  const i64 Hp = H + 2 * p.ph, Wp = W + 2 * p.pw;
+  if (p.sh == 1 && p.sw == 1 && (Wp - OW) * 4 <= OW && OH == Hp - p.dh * (KH - 1)) {
+    const i64 Lp = OH * Wp, plane = Hp * Wp, slack = p.dw * (KW - 1);
+    const i64 cs = std::max<i64>(1, std::min<i64>(N, kForwardCols / std::max<i64>(1, CKg * Lp)));
+    const i64 nchunks = (N + cs - 1) / cs;
+    for_samples(nchunks, double(N) * O * Lp * CKg, [&](i64 c, bool threads) {
+      const i64 n0 = c * cs, nc = std::min(cs, N - n0), K = nc * Lp;
+      T* col = scratch<T>(0, CKg * K);
+      T* tmp = scratch<T>(1, Og * K);
+      T* xp = scratch<T>(2, Cg * plane + slack);
+      // The runs of the last rows reach `slack` past the plane, into columns that are dropped.
+      std::fill(xp + Cg * plane, xp + Cg * plane + slack, T(0));
+      for (i64 g = 0; g < G; g++) {
+        for (i64 j = 0; j < nc; j++) {
+          const T* xs = xd + (n0 + j) * sn + g * Cg * sc;
+          for (i64 ci = 0; ci < Cg; ci++) pad_plane(xs + ci * sc, sy, sx, H, W, p.ph, p.pw, xp + ci * plane);
+          for (i64 ci = 0; ci < Cg; ci++) {
+            for (i64 kh = 0; kh < KH; kh++) {
+              for (i64 kw = 0; kw < KW; kw++) {
+                const T* src = xp + ci * plane + kh * p.dh * Wp + kw * p.dw;
+                std::memcpy(col + ((ci * KH + kh) * KW + kw) * K + j * Lp, src, static_cast<size_t>(Lp) * sizeof(T));
+              }
+            }
+          }
+        }
+        gemm<T>(Og, K, CKg, wd + g * Og * CKg, CKg, 1, col, K, 1, tmp, K, threads);
+        for (i64 j = 0; j < nc; j++) {
+          for (i64 o = 0; o < Og; o++) {
+            const T* src = tmp + o * K + j * Lp;
+            T* dst = out + ((n0 + j) * O + g * Og + o) * L;
+            for (i64 oh = 0; oh < OH; oh++) add_bias(dst + oh * OW, g * Og + o, src + oh * Wp, OW);
+          }
+        }
+      }
+    });
+    return;
+  }
   const i64 cs = std::max<i64>(1, std::min<i64>(N, kForwardCols / std::max<i64>(1, CKg * L)));
   const i64 nchunks = (N + cs - 1) / cs;
   for_samples(nchunks, double(N) * O * L * CKg, [&](i64 c, bool threads) {
@@ -425,12 +473,12 @@ void conv2d_t(const View& x, const View& w, const View* bias, const ConvParams& 
       if (nc == 1) {
         T* dst = out + (n0 * O + g * Og) * L;
         gemm<T>(Og, L, CKg, a, CKg, 1, col, L, 1, dst, L, threads);
-        if (bd) for (i64 o = 0; o < Og; o++) add_bias(dst + o * L, g * Og + o, dst + o * L);
+        if (bd) for (i64 o = 0; o < Og; o++) add_bias(dst + o * L, g * Og + o, dst + o * L, L);
         continue;
       }
       gemm<T>(Og, K, CKg, a, CKg, 1, col, K, 1, tmp, K, threads);
       for (i64 j = 0; j < nc; j++) {
-        for (i64 o = 0; o < Og; o++) add_bias(out + ((n0 + j) * O + g * Og + o) * L, g * Og + o, tmp + o * K + j * L);
+        for (i64 o = 0; o < Og; o++) add_bias(out + ((n0 + j) * O + g * Og + o) * L, g * Og + o, tmp + o * K + j * L, L);
       }
     }
   });
