@@ -383,6 +383,12 @@ void direct_weight_grad(const View& x, const T* gd, const ConvParams& p, i64 O, 
   });
 }
 
+/** dst[l] += src[l] for l < n. */
+template <class T>
+GL_CLONES void add_into(T* __restrict dst, const T* __restrict src, i64 n) {
+  for (i64 l = 0; l < n; l++) dst[l] += src[l];
+}
+
 /** row[l] = src[l] + b for l < n (src may be row). */
 template <class T>
 GL_CLONES void add_scalar(T* row, const T* src, T b, i64 n) {
@@ -501,6 +507,45 @@ void conv2d_input_grad_t(const View& gv, const View& w, const i64* is, const Con
   const Geometry geo{H, W, KH, KW, OH, OW};
   // 1x1, unit stride, no padding: the columns are the image, so the GEMM writes dx directly.
   const bool direct = KH == 1 && KW == 1 && p.sh == 1 && p.sw == 1 && p.ph == 0 && p.pw == 0 && OH == H && OW == W;
+  // Unit stride, full output (as conv2d's wide path): the gradient padded to width Wp makes
+  // the columns [CKg, OH Wp], and each column row adds onto the zero-padded image as one
+  // contiguous run. The dropped columns are zeroed first, so what they add is +0.
+  const i64 Hp = H + 2 * p.ph, Wp = W + 2 * p.pw;
+  if (!direct && p.sh == 1 && p.sw == 1 && (Wp - OW) * 4 <= OW && OH == Hp - p.dh * (KH - 1) && OW == Wp - p.dw * (KW - 1)) {
+    const i64 Lp = OH * Wp, plane = Hp * Wp, slack = p.dw * (KW - 1);
+    for_samples(N, double(N) * O * Lp * CKg, [&](i64 n, bool threads) {
+      T* col = scratch<T>(0, CKg * Lp);
+      T* gp = scratch<T>(1, Og * Lp);
+      T* dxp = scratch<T>(2, Cg * plane + slack);
+      for (i64 g = 0; g < G; g++) {
+        for (i64 o = 0; o < Og; o++) {
+          const T* src = gd + (n * O + g * Og + o) * L;
+          T* dst = gp + o * Lp;
+          for (i64 oh = 0; oh < OH; oh++) {
+            std::memcpy(dst + oh * Wp, src + oh * OW, static_cast<size_t>(OW) * sizeof(T));
+            for (i64 j = OW; j < Wp; j++) dst[oh * Wp + j] = T(0);
+          }
+        }
+        gemm<T>(CKg, Lp, Og, wd + g * Og * CKg, 1, CKg, gp, Lp, 1, col, Lp, threads);
+        std::fill(dxp, dxp + Cg * plane + slack, T(0));
+        for (i64 ci = 0; ci < Cg; ci++) {
+          for (i64 kh = 0; kh < KH; kh++) {
+            for (i64 kw = 0; kw < KW; kw++) {
+              T* row = col + ((ci * KH + kh) * KW + kw) * Lp;
+              for (i64 oh = 0; oh < OH; oh++) {
+                for (i64 j = OW; j < Wp; j++) row[oh * Wp + j] = T(0);
+              }
+              add_into(dxp + ci * plane + kh * p.dh * Wp + kw * p.dw, row, Lp);
+            }
+          }
+          T* dx = out + (n * C + g * Cg + ci) * HW;
+          const T* src = dxp + ci * plane + p.ph * Wp + p.pw;
+          for (i64 h = 0; h < H; h++) std::memcpy(dx + h * W, src + h * Wp, static_cast<size_t>(W) * sizeof(T));
+        }
+      }
+    });
+    return;
+  }
   for_samples(N, double(N) * O * L * CKg, [&](i64 n, bool threads) {
     T* dx = out + n * C * HW;
     for (i64 g = 0; g < G; g++) {
