@@ -24,9 +24,9 @@
 #include <immintrin.h>
 #endif
 
-// Hot loops get an AVX2 clone picked at load time (GCC's function multiversioning on Linux);
-// elsewhere they are compiled once for the baseline instruction set.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+// Hot loops get an AVX2 clone picked at load time (GCC's function multiversioning, which needs
+// glibc's ifunc); elsewhere they are compiled once for the baseline instruction set.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && defined(__GLIBC__)
 #define GL_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define GL_CLONES
