@@ -1,11 +1,13 @@
 // Convolutions as im2col + GEMM, pooling as direct walks over each input plane.
-// conv2d: per (sample, group), the receptive fields are unrolled into a per-thread column
-// buffer [Cg kH kW, OH OW] and W_g [Og, Cg kH kW] times it lands straight in NCHW order.
-// The input gradient is W_g^T times the sample's gradient, added back onto the image
-// (col2im). The weight gradient is one GEMM per group with the batch folded into its depth:
-// grad [Og, N OH OW] times columns^T [N OH OW, Cg kH kW], so the sum over the batch has one
-// fixed order. Samples (or planes) are split over threads; the GEMM itself gives the same
-// result however it is split, so every kernel here is independent of the thread count.
+// conv2d: for a cache-sized chunk of samples and a group, the receptive fields are unrolled
+// into a per-thread column buffer [Cg kH kW, n OH OW] and W_g [Og, Cg kH kW] times it gives
+// the outputs, copied into NCHW order with the bias added. The input gradient is W_g^T times
+// the sample's gradient, added back onto the image (col2im). The weight gradient folds the
+// batch into the GEMM depth: grad [Og, n OH OW] times columns^T, over fixed chunks of samples
+// summed in a fixed order. With unit stride the columns are runs of zero-padded planes at the
+// padded width; with one input channel per group, direct kernels replace the GEMM. Samples,
+// chunks or planes are split over threads and the GEMM gives the same result however it is
+// split, so every kernel here is independent of the thread count.
 #include "conv.h"
 
 #include <algorithm>
