@@ -663,20 +663,19 @@ void conv2d_weight_grad_t(const View& x, const View& gv, const i64* ws, const Co
   T* acc = scratch<T>(2, nslices * G * gsize);
   auto run = [&](i64 s) {
     const i64 c0 = s * per, c1 = std::min(nchunks, c0 + per);
-    // Per-thread buffers: gt [K, O] and ct [K, CKg] put the depth outermost, so the GEMM packs
-    // both with contiguous copies; the product dW_g^T = ct^T gt_g has the longer side as rows.
+    // Per-thread buffers: the gradient as gt [K, O] (depth outermost, packed with contiguous
+    // copies) and the columns [CKg, K] as im2col lays them out (the GEMM transposes them as it
+    // packs, cheaper than a transpose pass); dW_g^T = col gt_g has the longer side as rows.
     T* gt = scratch<T>(1, cs * L * O);
     T* col = scratch<T>(3, cs * L * CKg);
-    T* ct = scratch<T>(0, cs * L * CKg);
     T* part = scratch<T>(4, gsize);
     for (i64 c = c0; c < c1; c++) {
       const i64 n0 = c * cs, nc = std::min(cs, N - n0), K = nc * L;
       for (i64 j = 0; j < nc; j++) transpose(gd + (n0 + j) * O * L, L, O, L, gt + j * L * O, O);
       for (i64 g = 0; g < G; g++) {
         for (i64 j = 0; j < nc; j++) im2col(xd + (n0 + j) * sn + g * Cg * sc, sc, sy, sx, Cg, geo, p, col + j * L, K);
-        transpose(col, K, CKg, K, ct, CKg);
         T* a = acc + (s * G + g) * gsize;
-        gemm<T>(CKg, Og, K, ct, 1, CKg, gt + g * Og, O, 1, c == c0 ? a : part, Og, false);
+        gemm<T>(CKg, Og, K, col, K, 1, gt + g * Og, O, 1, c == c0 ? a : part, Og, false);
         if (c != c0) {
           for (i64 i = 0; i < gsize; i++) a[i] += part[i];
         }
