@@ -184,10 +184,19 @@ function largePoolCases(g: Generator): Case[] {
   return out;
 }
 
+// The large cases and the reference's results are built once and shared by every suite (they dominate the file's time).
+let largeConv: Case[] | undefined;
+let largePool: Case[] | undefined;
+const largeConvShared = (): Case[] => (largeConv ??= largeConvCases(new Generator(31)));
+const largePoolShared = (): Case[] => (largePool ??= largePoolCases(new Generator(41)));
+const reference = new WeakMap<Case, TypedArray>();
+const scales = new WeakMap<Case, ArrayLike<number>>();
+
 function runCases(b: Kernels, cases: Case[]): string[] {
   const bad: string[] = [];
   for (const c of cases) {
-    const want = c.run(jsBackend);
+    let want = reference.get(c);
+    if (!want) reference.set(c, (want = c.run(jsBackend)));
     let got: TypedArray;
     try {
       got = c.run(b);
@@ -197,7 +206,11 @@ function runCases(b: Kernels, cases: Case[]): string[] {
     }
     const dtype = want instanceof Float64Array ? "float64" : want instanceof Int32Array ? "int32" : "float32";
     let r = compareOutput(got, want, toleranceFor(dtype, c.exact ? "exact" : "accumulate"));
-    if (r.count && !r.problem && c.scale) r = compareOutput(got, want, toleranceFor(dtype, "accumulate", c.scale()));
+    if (r.count && !r.problem && c.scale) {
+      let scale = scales.get(c);
+      if (!scale) scales.set(c, (scale = c.scale()));
+      r = compareOutput(got, want, toleranceFor(dtype, "accumulate", scale));
+    }
     if (r.problem || r.count) bad.push(`${c.label}: ${r.problem ?? `${r.count} of ${want.length} differ, first ${JSON.stringify(r.mismatches[0])}`}`);
   }
   return bad;
@@ -227,10 +240,10 @@ function suite(b: Kernels): void {
       });
     }
     it("large convolutions: many samples, deep columns, 1x1 kernels, groups, channels-last input", () => {
-      expect(runCases(b, largeConvCases(new Generator(31)))).toEqual([]);
+      expect(runCases(b, largeConvShared())).toEqual([]);
     });
     it("large pooling: the threaded split and the 2x2 fast path", () => {
-      expect(runCases(b, largePoolCases(new Generator(41)))).toEqual([]);
+      expect(runCases(b, largePoolShared())).toEqual([]);
     });
     it("rejects a max-pool index outside its plane as the js kernel does", () => {
       expectBadIndexError(b);
@@ -246,8 +259,7 @@ if (native && kernels) {
 
   describe("conv kernels: native results with 1 and 2 threads", () => {
     it("are bit-identical for every conv and pooling kernel at sizes that split", () => {
-      const g = new Generator(51);
-      const cases = [...largeConvCases(g), ...largePoolCases(g)];
+      const cases = [...largeConvShared(), ...largePoolShared()];
       const before = kernels.getNumThreads();
       try {
         kernels.setNumThreads(1);

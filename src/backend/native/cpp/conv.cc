@@ -1,11 +1,13 @@
 // Convolutions as im2col + GEMM, pooling as direct walks over each input plane.
-// conv2d: per (sample, group), the receptive fields are unrolled into a per-thread column
-// buffer [Cg kH kW, OH OW] and W_g [Og, Cg kH kW] times it lands straight in NCHW order.
-// The input gradient is W_g^T times the sample's gradient, added back onto the image
-// (col2im). The weight gradient is one GEMM per group with the batch folded into its depth:
-// grad [Og, N OH OW] times columns^T [N OH OW, Cg kH kW], so the sum over the batch has one
-// fixed order. Samples (or planes) are split over threads; the GEMM itself gives the same
-// result however it is split, so every kernel here is independent of the thread count.
+// conv2d: for a cache-sized chunk of samples and a group, the receptive fields are unrolled
+// into a per-thread column buffer [Cg kH kW, n OH OW] and W_g [Og, Cg kH kW] times it gives
+// the outputs, copied into NCHW order with the bias added. The input gradient is W_g^T times
+// the sample's gradient, added back onto the image (col2im). The weight gradient folds the
+// batch into the GEMM depth: grad [Og, n OH OW] times columns^T, over fixed chunks of samples
+// summed in a fixed order. With unit stride the columns are runs of zero-padded planes at the
+// padded width; with one input channel per group, direct kernels replace the GEMM. Samples,
+// chunks or planes are split over threads and the GEMM gives the same result however it is
+// split, so every kernel here is independent of the thread count.
 #include "conv.h"
 
 #include <algorithm>
@@ -24,9 +26,9 @@
 #include <immintrin.h>
 #endif
 
-// Hot loops get an AVX2 clone picked at load time (GCC's function multiversioning on Linux);
-// elsewhere they are compiled once for the baseline instruction set.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+// Hot loops get an AVX2 clone picked at load time (GCC's function multiversioning, which needs
+// glibc's ifunc); elsewhere they are compiled once for the baseline instruction set.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && defined(__GLIBC__)
 #define GL_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define GL_CLONES
@@ -201,6 +203,25 @@ inline bool plane_dense(i64 H, i64 W, i64 sy, i64 sx) {
 // With Cg = 1 the unrolled columns have only kH kW rows, too shallow for the GEMM to pay off
 // (a first layer on grey images, depthwise convolutions): these walk zero-padded planes.
 
+/** A zero-padded copy of one plane (strides sy, sx) into dst [H + 2 ph, W + 2 pw]. */
+template <class T>
+void pad_plane(const T* src, i64 sy, i64 sx, i64 H, i64 W, i64 ph, i64 pw, T* d) {
+  const i64 Hp = H + 2 * ph, Wp = W + 2 * pw;
+  std::fill(d, d + ph * Wp, T(0));
+  for (i64 h = 0; h < H; h++) {
+    T* row = d + (ph + h) * Wp;
+    const T* s = src + h * sy;
+    for (i64 j = 0; j < pw; j++) row[j] = T(0);
+    if (sx == 1) {
+      for (i64 j = 0; j < W; j++) row[pw + j] = s[j];
+    } else {
+      for (i64 j = 0; j < W; j++) row[pw + j] = s[j * sx];
+    }
+    for (i64 j = pw + W; j < Wp; j++) row[j] = T(0);
+  }
+  std::fill(d + (ph + H) * Wp, d + Hp * Wp, T(0));
+}
+
 /** Zero-padded copies of the N C planes of x into dst, each [H + 2 ph, W + 2 pw]. */
 template <class T>
 void pad_planes(const View& x, i64 ph, i64 pw, T* dst) {
@@ -209,17 +230,7 @@ void pad_planes(const View& x, i64 ph, i64 pw, T* dst) {
   const i64 planes = x.shape[0] * C;
   for_blocks(planes, double(planes) * Hp * Wp, [&](i64 pl0, i64 pl1) {
     for (i64 pl = pl0; pl < pl1; pl++) {
-      const T* src = xd + (pl / C) * x.strides[0] + (pl % C) * x.strides[1];
-      T* d = dst + pl * Hp * Wp;
-      std::fill(d, d + ph * Wp, T(0));
-      for (i64 h = 0; h < H; h++) {
-        T* row = d + (ph + h) * Wp;
-        const T* s = src + h * x.strides[2];
-        for (i64 j = 0; j < pw; j++) row[j] = T(0);
-        for (i64 j = 0; j < W; j++) row[pw + j] = s[j * x.strides[3]];
-        for (i64 j = pw + W; j < Wp; j++) row[j] = T(0);
-      }
-      std::fill(d + (ph + H) * Wp, d + Hp * Wp, T(0));
+      pad_plane(xd + (pl / C) * x.strides[0] + (pl % C) * x.strides[1], x.strides[2], x.strides[3], H, W, ph, pw, dst + pl * Hp * Wp);
     }
   });
 }
@@ -374,6 +385,12 @@ void direct_weight_grad(const View& x, const T* gd, const ConvParams& p, i64 O, 
   });
 }
 
+/** dst[l] += src[l] for l < n. */
+template <class T>
+GL_CLONES void add_into(T* __restrict dst, const T* __restrict src, i64 n) {
+  for (i64 l = 0; l < n; l++) dst[l] += src[l];
+}
+
 /** row[l] = src[l] + b for l < n (src may be row). */
 template <class T>
 GL_CLONES void add_scalar(T* row, const T* src, T b, i64 n) {
@@ -397,22 +414,61 @@ void conv2d_t(const View& x, const View& w, const View* bias, const ConvParams& 
   const bool direct = KH == 1 && KW == 1 && p.sh == 1 && p.sw == 1 && p.ph == 0 && p.pw == 0 && OH == H && OW == W &&
                       plane_dense(H, W, sy, sx);
   if (use_direct(Cg, p)) return direct_conv2d(x, wd, bd, p, O, KH, KW, OH, OW, out);
-  auto add_bias = [&](T* row, i64 o, const T* src) {
-    add_scalar(row, src, bd ? bd[o] : T(0), L);
-  };
+  auto add_bias = [&](T* row, i64 o, const T* src, i64 n) { add_scalar(row, src, bd ? bd[o] : T(0), n); };
   if (direct) {
     for_samples(N, double(N) * O * L * CKg, [&](i64 n, bool threads) {
       T* on = out + n * O * L;
       for (i64 g = 0; g < G; g++) {
         gemm<T>(Og, L, CKg, wd + g * Og * CKg, CKg, 1, xd + n * sn + g * Cg * sc, sc, 1, on + g * Og * L, L, threads);
       }
-      if (bd) for (i64 o = 0; o < O; o++) add_bias(on + o * L, o, on + o * L);
+      if (bd) for (i64 o = 0; o < O; o++) add_bias(on + o * L, o, on + o * L, L);
     });
     return;
   }
   // Chunks of cs samples whose columns [CKg, cs L] stay in cache: one GEMM per group gives
   // [Og, cs L], copied out per sample with the bias added (a single sample is written in
   // place). A chunk's outputs do not depend on how the batch is chunked or split.
+  // Unit stride: over zero-padded planes, output row oh of column row (c, kh, kw) is the padded
+  // row oh + kh dh from column kw dw on, so computing every output row at the padded width Wp
+  // (the extra columns are dropped) makes each column row one contiguous run of the padded
+  // plane: a plain copy instead of a gather per output row. Used when the extra width is small.
+  const i64 Hp = H + 2 * p.ph, Wp = W + 2 * p.pw;
+  if (p.sh == 1 && p.sw == 1 && (Wp - OW) * 4 <= OW && OH == Hp - p.dh * (KH - 1)) {
+    const i64 Lp = OH * Wp, plane = Hp * Wp, slack = p.dw * (KW - 1);
+    const i64 cs = std::max<i64>(1, std::min<i64>(N, kForwardCols / std::max<i64>(1, CKg * Lp)));
+    const i64 nchunks = (N + cs - 1) / cs;
+    for_samples(nchunks, double(N) * O * Lp * CKg, [&](i64 c, bool threads) {
+      const i64 n0 = c * cs, nc = std::min(cs, N - n0), K = nc * Lp;
+      T* col = scratch<T>(0, CKg * K);
+      T* tmp = scratch<T>(1, Og * K);
+      T* xp = scratch<T>(2, Cg * plane + slack);
+      // The runs of the last rows reach `slack` past the plane, into columns that are dropped.
+      std::fill(xp + Cg * plane, xp + Cg * plane + slack, T(0));
+      for (i64 g = 0; g < G; g++) {
+        for (i64 j = 0; j < nc; j++) {
+          const T* xs = xd + (n0 + j) * sn + g * Cg * sc;
+          for (i64 ci = 0; ci < Cg; ci++) pad_plane(xs + ci * sc, sy, sx, H, W, p.ph, p.pw, xp + ci * plane);
+          for (i64 ci = 0; ci < Cg; ci++) {
+            for (i64 kh = 0; kh < KH; kh++) {
+              for (i64 kw = 0; kw < KW; kw++) {
+                const T* src = xp + ci * plane + kh * p.dh * Wp + kw * p.dw;
+                std::memcpy(col + ((ci * KH + kh) * KW + kw) * K + j * Lp, src, static_cast<size_t>(Lp) * sizeof(T));
+              }
+            }
+          }
+        }
+        gemm<T>(Og, K, CKg, wd + g * Og * CKg, CKg, 1, col, K, 1, tmp, K, threads);
+        for (i64 j = 0; j < nc; j++) {
+          for (i64 o = 0; o < Og; o++) {
+            const T* src = tmp + o * K + j * Lp;
+            T* dst = out + ((n0 + j) * O + g * Og + o) * L;
+            for (i64 oh = 0; oh < OH; oh++) add_bias(dst + oh * OW, g * Og + o, src + oh * Wp, OW);
+          }
+        }
+      }
+    });
+    return;
+  }
   const i64 cs = std::max<i64>(1, std::min<i64>(N, kForwardCols / std::max<i64>(1, CKg * L)));
   const i64 nchunks = (N + cs - 1) / cs;
   for_samples(nchunks, double(N) * O * L * CKg, [&](i64 c, bool threads) {
@@ -425,12 +481,12 @@ void conv2d_t(const View& x, const View& w, const View* bias, const ConvParams& 
       if (nc == 1) {
         T* dst = out + (n0 * O + g * Og) * L;
         gemm<T>(Og, L, CKg, a, CKg, 1, col, L, 1, dst, L, threads);
-        if (bd) for (i64 o = 0; o < Og; o++) add_bias(dst + o * L, g * Og + o, dst + o * L);
+        if (bd) for (i64 o = 0; o < Og; o++) add_bias(dst + o * L, g * Og + o, dst + o * L, L);
         continue;
       }
       gemm<T>(Og, K, CKg, a, CKg, 1, col, K, 1, tmp, K, threads);
       for (i64 j = 0; j < nc; j++) {
-        for (i64 o = 0; o < Og; o++) add_bias(out + ((n0 + j) * O + g * Og + o) * L, g * Og + o, tmp + o * K + j * L);
+        for (i64 o = 0; o < Og; o++) add_bias(out + ((n0 + j) * O + g * Og + o) * L, g * Og + o, tmp + o * K + j * L, L);
       }
     }
   });
@@ -453,6 +509,45 @@ void conv2d_input_grad_t(const View& gv, const View& w, const i64* is, const Con
   const Geometry geo{H, W, KH, KW, OH, OW};
   // 1x1, unit stride, no padding: the columns are the image, so the GEMM writes dx directly.
   const bool direct = KH == 1 && KW == 1 && p.sh == 1 && p.sw == 1 && p.ph == 0 && p.pw == 0 && OH == H && OW == W;
+  // Unit stride, full output (as conv2d's wide path): the gradient padded to width Wp makes
+  // the columns [CKg, OH Wp], and each column row adds onto the zero-padded image as one
+  // contiguous run. The dropped columns are zeroed first, so what they add is +0.
+  const i64 Hp = H + 2 * p.ph, Wp = W + 2 * p.pw;
+  if (!direct && p.sh == 1 && p.sw == 1 && (Wp - OW) * 4 <= OW && OH == Hp - p.dh * (KH - 1) && OW == Wp - p.dw * (KW - 1)) {
+    const i64 Lp = OH * Wp, plane = Hp * Wp, slack = p.dw * (KW - 1);
+    for_samples(N, double(N) * O * Lp * CKg, [&](i64 n, bool threads) {
+      T* col = scratch<T>(0, CKg * Lp);
+      T* gp = scratch<T>(1, Og * Lp);
+      T* dxp = scratch<T>(2, Cg * plane + slack);
+      for (i64 g = 0; g < G; g++) {
+        for (i64 o = 0; o < Og; o++) {
+          const T* src = gd + (n * O + g * Og + o) * L;
+          T* dst = gp + o * Lp;
+          for (i64 oh = 0; oh < OH; oh++) {
+            std::memcpy(dst + oh * Wp, src + oh * OW, static_cast<size_t>(OW) * sizeof(T));
+            for (i64 j = OW; j < Wp; j++) dst[oh * Wp + j] = T(0);
+          }
+        }
+        gemm<T>(CKg, Lp, Og, wd + g * Og * CKg, 1, CKg, gp, Lp, 1, col, Lp, threads);
+        std::fill(dxp, dxp + Cg * plane + slack, T(0));
+        for (i64 ci = 0; ci < Cg; ci++) {
+          for (i64 kh = 0; kh < KH; kh++) {
+            for (i64 kw = 0; kw < KW; kw++) {
+              T* row = col + ((ci * KH + kh) * KW + kw) * Lp;
+              for (i64 oh = 0; oh < OH; oh++) {
+                for (i64 j = OW; j < Wp; j++) row[oh * Wp + j] = T(0);
+              }
+              add_into(dxp + ci * plane + kh * p.dh * Wp + kw * p.dw, row, Lp);
+            }
+          }
+          T* dx = out + (n * C + g * Cg + ci) * HW;
+          const T* src = dxp + ci * plane + p.ph * Wp + p.pw;
+          for (i64 h = 0; h < H; h++) std::memcpy(dx + h * W, src + h * Wp, static_cast<size_t>(W) * sizeof(T));
+        }
+      }
+    });
+    return;
+  }
   for_samples(N, double(N) * O * L * CKg, [&](i64 n, bool threads) {
     T* dx = out + n * C * HW;
     for (i64 g = 0; g < G; g++) {
@@ -568,20 +663,19 @@ void conv2d_weight_grad_t(const View& x, const View& gv, const i64* ws, const Co
   T* acc = scratch<T>(2, nslices * G * gsize);
   auto run = [&](i64 s) {
     const i64 c0 = s * per, c1 = std::min(nchunks, c0 + per);
-    // Per-thread buffers: gt [K, O] and ct [K, CKg] put the depth outermost, so the GEMM packs
-    // both with contiguous copies; the product dW_g^T = ct^T gt_g has the longer side as rows.
+    // Per-thread buffers: the gradient as gt [K, O] (depth outermost, packed with contiguous
+    // copies) and the columns [CKg, K] as im2col lays them out (the GEMM transposes them as it
+    // packs, cheaper than a transpose pass); dW_g^T = col gt_g has the longer side as rows.
     T* gt = scratch<T>(1, cs * L * O);
     T* col = scratch<T>(3, cs * L * CKg);
-    T* ct = scratch<T>(0, cs * L * CKg);
     T* part = scratch<T>(4, gsize);
     for (i64 c = c0; c < c1; c++) {
       const i64 n0 = c * cs, nc = std::min(cs, N - n0), K = nc * L;
       for (i64 j = 0; j < nc; j++) transpose(gd + (n0 + j) * O * L, L, O, L, gt + j * L * O, O);
       for (i64 g = 0; g < G; g++) {
         for (i64 j = 0; j < nc; j++) im2col(xd + (n0 + j) * sn + g * Cg * sc, sc, sy, sx, Cg, geo, p, col + j * L, K);
-        transpose(col, K, CKg, K, ct, CKg);
         T* a = acc + (s * G + g) * gsize;
-        gemm<T>(CKg, Og, K, ct, 1, CKg, gt + g * Og, O, 1, c == c0 ? a : part, Og, false);
+        gemm<T>(CKg, Og, K, col, K, 1, gt + g * Og, O, 1, c == c0 ? a : part, Og, false);
         if (c != c0) {
           for (i64 i = 0; i < gsize; i++) a[i] += part[i];
         }
