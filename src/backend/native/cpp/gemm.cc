@@ -44,6 +44,8 @@ template <> const GemmKernel<double>& kernel<double>() { return kernels().f64; }
 
 // Products smaller than this (multiply-adds) stay on the calling thread.
 constexpr double kParallelWork = 64.0 * 64.0 * 64.0;
+// Products up to this size (multiply-adds) read a row-major A in place instead of packing it.
+constexpr double kDirectWork = 128.0 * 128.0 * 128.0;
 
 /** A per-thread, 64-byte aligned scratch buffer that only grows. */
 template <class T>
@@ -92,12 +94,12 @@ i64 slice_depth(const GemmKernel<T>& K, i64 k) {
  * with non-unit column stride (a transposed product) goes through a staging tile.
  */
 template <class T>
-void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, const T* a, i64 ars, i64 acs,
+void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, bool direct_a, const T* a, i64 ars, i64 acs,
                  const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs) {
   const int mr = K.mr, nr = K.nr, w = K.w;
   const i64 mc_max = std::min<i64>(K.mc, m);
   const i64 nc_max = std::min<i64>(K.nc, (n + w - 1) / w * w);
-  T* pa = scratch<T>(0, static_cast<size_t>(mc_max * kcs));
+  T* pa = direct_a ? nullptr : scratch<T>(0, static_cast<size_t>(mc_max * kcs));
   T* pb = scratch<T>(1, static_cast<size_t>(nc_max * kcs));
   alignas(64) T tile[kMaxMr * kMaxNv * 16];
   for (i64 ic = 0; ic < m; ic += K.mc) {
@@ -105,23 +107,24 @@ void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, const T* 
     for (i64 pc = 0; pc < k; pc += kcs) {
       const i64 kc = std::min(kcs, k - pc);
       const bool first = pc == 0;
-      pack_a(K, a + ic * ars + pc * acs, ars, acs, mc, kc, pa);
+      const T* ablock = a + ic * ars + pc * acs;
+      if (!direct_a) pack_a(K, ablock, ars, acs, mc, kc, pa);
       for (i64 jc = 0; jc < n; jc += K.nc) {
         const i64 nc = std::min(K.nc, n - jc);
         pack_b(K, b + pc * brs + jc * bcs, brs, bcs, kc, nc, pb);
         for (i64 ir = 0; ir < mc; ir += mr) {
           const int rows = static_cast<int>(std::min<i64>(mr, mc - ir));
-          const T* pai = pa + ir * kc;
-          const MicroKernelFn<T>* row = K.tile[rows - 1];
+          const T* pai = direct_a ? ablock + ir * ars : pa + ir * kc;
+          const MicroKernelFn<T>* row = direct_a ? K.direct[rows - 1] : K.tile[rows - 1];
           for (i64 jr = 0; jr < nc; jr += nr) {
             const int cols = static_cast<int>(std::min<i64>(nr, nc - jr));
             const int nv = (cols + w - 1) / w;
             const T* pbj = pb + jr * kc;
             if (ccs == 1) {
-              row[nv - 1](kc, pai, pbj, c + (ic + ir) * crs + jc + jr, crs, first, cols);
+              row[nv - 1](kc, pai, ars, acs, pbj, c + (ic + ir) * crs + jc + jr, crs, first, cols);
               continue;
             }
-            row[nv - 1](kc, pai, pbj, tile, nr, true, nv * w);
+            row[nv - 1](kc, pai, ars, acs, pbj, tile, nr, true, nv * w);
             for (int r = 0; r < rows; r++) {
               T* cr = c + (ic + ir + r) * crs + (jc + jr) * ccs;
               const T* tr = tile + r * nr;
@@ -203,9 +206,15 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
     std::swap(crs, ccs);
   }
   const i64 kcs = slice_depth(K, k);
+  // In a small product A is read in place when its micro-panel stays in L1 anyway: packing
+  // would cost a noticeable share of the work. Row-major rows are runs along k (but strides
+  // of 4 KiB multiples alias in L1); a column-major panel touches a line per k step.
+  const bool row_major = acs == 1 && ars != 1 && (ars * sizeof(T)) % 4096 != 0;
+  const bool col_major = ars == 1 && acs != 1 && k <= 128;
+  const bool direct_a = (row_major || col_major) && double(m) * n * k <= kDirectWork;
   const int nt = threads ? pool_threads() : 1;
   if (nt <= 1 || double(m) * n * k < kParallelWork) {
-    gemm_serial(K, m, n, k, kcs, a, ars, acs, b, brs, bcs, c, crs, ccs);
+    gemm_serial(K, m, n, k, kcs, direct_a, a, ars, acs, b, brs, bcs, c, crs, ccs);
     return;
   }
   // A tm x tn grid of C blocks, one per thread; each thread packs k x (n / tn) of B and
@@ -229,7 +238,7 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
     const i64 i0 = (t / tn) * rows, j0 = (t % tn) * cols;
     if (i0 >= m || j0 >= n) return;
     const i64 mb = std::min(rows, m - i0), nb = std::min(cols, n - j0);
-    gemm_serial(K, mb, nb, k, kcs, a + i0 * ars, ars, acs, b + j0 * bcs, brs, bcs, c + i0 * crs + j0 * ccs, crs, ccs);
+    gemm_serial(K, mb, nb, k, kcs, direct_a, a + i0 * ars, ars, acs, b + j0 * bcs, brs, bcs, c + i0 * crs + j0 * ccs, crs, ccs);
   });
 }
 
