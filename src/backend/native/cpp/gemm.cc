@@ -1,7 +1,8 @@
 // The GEMM driver: BLIS's five loops around a micro-kernel. For each NC-wide block of B and
 // KC-deep slice, B is packed into NR-column panels; for each MC-tall block of A, A is packed
-// into MR-row panels; the micro-kernel then sweeps the tiles. Threads split C into disjoint
-// blocks (each packs its own panels), so no thread waits on another within a product.
+// into MR-row panels (small products read A in place); the micro-kernel then sweeps the
+// tiles. Threads split C into disjoint blocks (each packs its own panels), or a batch into
+// whole products, so no thread waits on another within a product.
 #include "gemm.h"
 
 #include <algorithm>
@@ -42,9 +43,10 @@ template <class T> const GemmKernel<T>& kernel();
 template <> const GemmKernel<float>& kernel<float>() { return kernels().f32; }
 template <> const GemmKernel<double>& kernel<double>() { return kernels().f64; }
 
-// Products smaller than this (multiply-adds) stay on the calling thread.
-constexpr double kParallelWork = 64.0 * 64.0 * 64.0;
-// Products up to this size (multiply-adds) read a row-major A in place instead of packing it.
+// Products smaller than this (multiply-adds, ~150 us of one core's work) stay on the calling
+// thread: splitting them saves less than waking a worker risks on a busy machine.
+constexpr double kParallelWork = 512.0 * 1024.0;
+// Products up to this size (multiply-adds) may read A in place instead of packing it (gemm_blocks).
 constexpr double kDirectWork = 128.0 * 128.0 * 128.0;
 
 /** A per-thread, 64-byte aligned scratch buffer that only grows. */
@@ -190,8 +192,9 @@ void gemv(i64 len, i64 k, const T* x, i64 s_len, i64 s_k, const T* v, i64 sv, T*
 
 /**
  * C (row stride crs, column stride ccs) = A B, split over the pool when `threads` and the
- * product is large. The split and the transposition choice never depend on the thread
- * count's effect on arithmetic: each element is one k-ordered sum in the same KC slices.
+ * product is large. The transposition, the KC slices and whether A is packed depend on the
+ * shape alone, and every element of C is one k-ordered sum over those slices, so the result
+ * is the same however the work is split.
  */
 template <class T>
 void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
@@ -328,8 +331,11 @@ void matmul_float(const View& a0, const View& b0, i64 m, i64 n, i64 k, T* out) {
     gemm<T>(m, n, k, ad + ao, ars, acs, bd + bo, brs, bcs, out + t * m * n, n, threads);
   };
   const int nt = pool_threads();
-  // Many small products: whole products per thread; otherwise each product is split.
-  if (nbatch > 1 && nt > 1 && double(m) * n * k < kParallelWork * 8 && double(m) * n * k * nbatch >= kParallelWork) {
+  // Whole products per thread when they are small or the batch splits evenly enough (each
+  // thread then packs only its own products); otherwise each product is split.
+  const double work = double(m) * n * k;
+  const bool even = nbatch % nt == 0 || nbatch >= 4 * nt;
+  if (nbatch > 1 && nt > 1 && (work < kParallelWork * 8 || even) && work * nbatch >= kParallelWork) {
     const i64 per = (nbatch + nt - 1) / nt;
     parallel_for(nt, [&](int th) {
       for (i64 t = th * per; t < std::min(nbatch, (th + 1) * per); t++) one(t, false);

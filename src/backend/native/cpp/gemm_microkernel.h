@@ -17,6 +17,12 @@ GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, i64 ars, i
 #pragma GCC unroll 4
     for (int v = 0; v < NV; v++) acc[r][v] = Vec::zero();
   }
+  // The tile of C is needed right after the loop: start fetching it now.
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; r++) {
+    __builtin_prefetch(c + r * ldc, 1);
+    if (NV * W * sizeof(typename Vec::T) > 64) __builtin_prefetch(c + r * ldc + NV * W - 1, 1);
+  }
   for (i64 p = 0; p < kc; p++) {
     V b[NV];
 #pragma GCC unroll 4
