@@ -199,9 +199,10 @@ void gemv(i64 len, i64 k, const T* x, i64 s_len, i64 s_k, const T* v, i64 sv, T*
 template <class T>
 void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
                  const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads) {
-  // A C narrower than a full tile and not a whole number of vectors: C^T = B^T A^T puts the
-  // longer side along the vectors and the narrow one in an exact-height kernel.
-  if (n < K.nr && n % K.w != 0 && m > n) {
+  // A C at most half a vector wide: C^T = B^T A^T puts the longer side along the vectors
+  // and the narrow one in an exact-height kernel (wider ones do better with a masked vector
+  // than with the transposed stores this costs).
+  if (2 * n <= K.w && m > n) {
     std::swap(m, n);
     std::swap(a, b);
     std::swap(ars, bcs);
