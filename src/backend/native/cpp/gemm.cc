@@ -43,9 +43,9 @@ template <class T> const GemmKernel<T>& kernel();
 template <> const GemmKernel<float>& kernel<float>() { return kernels().f32; }
 template <> const GemmKernel<double>& kernel<double>() { return kernels().f64; }
 
-// Products smaller than this (multiply-adds, ~150 us of one core's work) stay on the calling
+// Products smaller than this (multiply-adds, ~20 us of one core's work) stay on the calling
 // thread: splitting them saves less than waking a worker risks on a busy machine.
-constexpr double kParallelWork = 512.0 * 1024.0;
+constexpr double kParallelWork = 1024.0 * 1024.0;
 // Products up to this size (multiply-adds) may read A in place instead of packing it (gemm_blocks).
 constexpr double kDirectWork = 128.0 * 128.0 * 128.0;
 
