@@ -1,7 +1,8 @@
 // The GEMM driver: BLIS's five loops around a micro-kernel. For each NC-wide block of B and
 // KC-deep slice, B is packed into NR-column panels; for each MC-tall block of A, A is packed
-// into MR-row panels; the micro-kernel then sweeps the tiles. Threads split C into disjoint
-// blocks (each packs its own panels), so no thread waits on another within a product.
+// into MR-row panels (small products read A in place); the micro-kernel then sweeps the
+// tiles. Threads split C into disjoint blocks (each packs its own panels), or a batch into
+// whole products, so no thread waits on another within a product.
 #include "gemm.h"
 
 #include <algorithm>
@@ -42,8 +43,11 @@ template <class T> const GemmKernel<T>& kernel();
 template <> const GemmKernel<float>& kernel<float>() { return kernels().f32; }
 template <> const GemmKernel<double>& kernel<double>() { return kernels().f64; }
 
-// Products smaller than this (multiply-adds) stay on the calling thread.
-constexpr double kParallelWork = 64.0 * 64.0 * 64.0;
+// Products smaller than this (multiply-adds, ~20 us of one core's work) stay on the calling
+// thread: splitting them saves less than waking a worker risks on a busy machine.
+constexpr double kParallelWork = 1024.0 * 1024.0;
+// Products up to this size (multiply-adds) may read A in place instead of packing it (gemm_blocks).
+constexpr double kDirectWork = 128.0 * 128.0 * 128.0;
 
 /** A per-thread, 64-byte aligned scratch buffer that only grows. */
 template <class T>
@@ -92,12 +96,12 @@ i64 slice_depth(const GemmKernel<T>& K, i64 k) {
  * with non-unit column stride (a transposed product) goes through a staging tile.
  */
 template <class T>
-void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, const T* a, i64 ars, i64 acs,
+void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, bool direct_a, const T* a, i64 ars, i64 acs,
                  const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs) {
   const int mr = K.mr, nr = K.nr, w = K.w;
   const i64 mc_max = std::min<i64>(K.mc, m);
   const i64 nc_max = std::min<i64>(K.nc, (n + w - 1) / w * w);
-  T* pa = scratch<T>(0, static_cast<size_t>(mc_max * kcs));
+  T* pa = direct_a ? nullptr : scratch<T>(0, static_cast<size_t>(mc_max * kcs));
   T* pb = scratch<T>(1, static_cast<size_t>(nc_max * kcs));
   alignas(64) T tile[kMaxMr * kMaxNv * 16];
   for (i64 ic = 0; ic < m; ic += K.mc) {
@@ -105,23 +109,24 @@ void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, const T* 
     for (i64 pc = 0; pc < k; pc += kcs) {
       const i64 kc = std::min(kcs, k - pc);
       const bool first = pc == 0;
-      pack_a(K, a + ic * ars + pc * acs, ars, acs, mc, kc, pa);
+      const T* ablock = a + ic * ars + pc * acs;
+      if (!direct_a) pack_a(K, ablock, ars, acs, mc, kc, pa);
       for (i64 jc = 0; jc < n; jc += K.nc) {
         const i64 nc = std::min(K.nc, n - jc);
         pack_b(K, b + pc * brs + jc * bcs, brs, bcs, kc, nc, pb);
         for (i64 ir = 0; ir < mc; ir += mr) {
           const int rows = static_cast<int>(std::min<i64>(mr, mc - ir));
-          const T* pai = pa + ir * kc;
-          const MicroKernelFn<T>* row = K.tile[rows - 1];
+          const T* pai = direct_a ? ablock + ir * ars : pa + ir * kc;
+          const MicroKernelFn<T>* row = direct_a ? K.direct[rows - 1] : K.tile[rows - 1];
           for (i64 jr = 0; jr < nc; jr += nr) {
             const int cols = static_cast<int>(std::min<i64>(nr, nc - jr));
             const int nv = (cols + w - 1) / w;
             const T* pbj = pb + jr * kc;
             if (ccs == 1) {
-              row[nv - 1](kc, pai, pbj, c + (ic + ir) * crs + jc + jr, crs, first, cols);
+              row[nv - 1](kc, pai, ars, acs, pbj, c + (ic + ir) * crs + jc + jr, crs, first, cols);
               continue;
             }
-            row[nv - 1](kc, pai, pbj, tile, nr, true, nv * w);
+            row[nv - 1](kc, pai, ars, acs, pbj, tile, nr, true, nv * w);
             for (int r = 0; r < rows; r++) {
               T* cr = c + (ic + ir + r) * crs + (jc + jr) * ccs;
               const T* tr = tile + r * nr;
@@ -187,15 +192,17 @@ void gemv(i64 len, i64 k, const T* x, i64 s_len, i64 s_k, const T* v, i64 sv, T*
 
 /**
  * C (row stride crs, column stride ccs) = A B, split over the pool when `threads` and the
- * product is large. The split and the transposition choice never depend on the thread
- * count's effect on arithmetic: each element is one k-ordered sum in the same KC slices.
+ * product is large. The transposition, the KC slices and whether A is packed depend on the
+ * shape alone, and every element of C is one k-ordered sum over those slices, so the result
+ * is the same however the work is split.
  */
 template <class T>
 void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
                  const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads) {
-  // A C narrower than a full tile and not a whole number of vectors: C^T = B^T A^T puts the
-  // longer side along the vectors and the narrow one in an exact-height kernel.
-  if (n < K.nr && n % K.w != 0 && m > n) {
+  // A C at most half a vector wide: C^T = B^T A^T puts the longer side along the vectors
+  // and the narrow one in an exact-height kernel (wider ones do better with a masked vector
+  // than with the transposed stores this costs).
+  if (2 * n <= K.w && m > n) {
     std::swap(m, n);
     std::swap(a, b);
     std::swap(ars, bcs);
@@ -203,9 +210,15 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
     std::swap(crs, ccs);
   }
   const i64 kcs = slice_depth(K, k);
+  // In a small product A is read in place when its micro-panel stays in L1 anyway: packing
+  // would cost a noticeable share of the work. Row-major rows are runs along k (but strides
+  // of 4 KiB multiples alias in L1); a column-major panel touches a line per k step.
+  const bool row_major = acs == 1 && ars != 1 && (ars * sizeof(T)) % 4096 != 0;
+  const bool col_major = ars == 1 && acs != 1 && k <= 128;
+  const bool direct_a = (row_major || col_major) && double(m) * n * k <= kDirectWork;
   const int nt = threads ? pool_threads() : 1;
   if (nt <= 1 || double(m) * n * k < kParallelWork) {
-    gemm_serial(K, m, n, k, kcs, a, ars, acs, b, brs, bcs, c, crs, ccs);
+    gemm_serial(K, m, n, k, kcs, direct_a, a, ars, acs, b, brs, bcs, c, crs, ccs);
     return;
   }
   // A tm x tn grid of C blocks, one per thread; each thread packs k x (n / tn) of B and
@@ -229,7 +242,7 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
     const i64 i0 = (t / tn) * rows, j0 = (t % tn) * cols;
     if (i0 >= m || j0 >= n) return;
     const i64 mb = std::min(rows, m - i0), nb = std::min(cols, n - j0);
-    gemm_serial(K, mb, nb, k, kcs, a + i0 * ars, ars, acs, b + j0 * bcs, brs, bcs, c + i0 * crs + j0 * ccs, crs, ccs);
+    gemm_serial(K, mb, nb, k, kcs, direct_a, a + i0 * ars, ars, acs, b + j0 * bcs, brs, bcs, c + i0 * crs + j0 * ccs, crs, ccs);
   });
 }
 
@@ -319,8 +332,11 @@ void matmul_float(const View& a0, const View& b0, i64 m, i64 n, i64 k, T* out) {
     gemm<T>(m, n, k, ad + ao, ars, acs, bd + bo, brs, bcs, out + t * m * n, n, threads);
   };
   const int nt = pool_threads();
-  // Many small products: whole products per thread; otherwise each product is split.
-  if (nbatch > 1 && nt > 1 && double(m) * n * k < kParallelWork * 8 && double(m) * n * k * nbatch >= kParallelWork) {
+  // Whole products per thread when they are small or the batch splits evenly enough (each
+  // thread then packs only its own products); otherwise each product is split.
+  const double work = double(m) * n * k;
+  const bool even = nbatch % nt == 0 || nbatch >= 4 * nt;
+  if (nbatch > 1 && nt > 1 && (work < kParallelWork * 8 || even) && work * nbatch >= kParallelWork) {
     const i64 per = (nbatch + nt - 1) / nt;
     parallel_for(nt, [&](int th) {
       for (i64 t = th * per; t < std::min(nbatch, (th + 1) * per); t++) one(t, false);

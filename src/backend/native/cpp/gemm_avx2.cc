@@ -154,7 +154,7 @@ constexpr int kNv = 2;
 }  // namespace
 
 bool avx2_kernels(GemmKernel<float>* f32, GemmKernel<double>* f64) {
-  fill_tiles<F32x8, kMr, kNv>(f32->tile);
+  fill_tiles<F32x8, kMr, kNv>(f32->tile, f32->direct);
   f32->pack = pack_avx2_f32;
   f32->mr = kMr;
   f32->nr = kNv * F32x8::W;
@@ -163,7 +163,7 @@ bool avx2_kernels(GemmKernel<float>* f32, GemmKernel<double>* f64) {
   f32->mc = 4092;
   f32->nc = 384;
   f32->isa = "avx2";
-  fill_tiles<F64x4, kMr, kNv>(f64->tile);
+  fill_tiles<F64x4, kMr, kNv>(f64->tile, f64->direct);
   f64->pack = pack_generic<double>;
   f64->mr = kMr;
   f64->nr = kNv * F64x4::W;

@@ -49,7 +49,7 @@ constexpr int kNv = 2;
 }  // namespace
 
 bool avx512_kernels(GemmKernel<float>* f32, GemmKernel<double>* f64) {
-  fill_tiles<F32x16, kMr, kNv>(f32->tile);
+  fill_tiles<F32x16, kMr, kNv>(f32->tile, f32->direct);
   f32->pack = pack_avx2_f32 ? pack_avx2_f32 : pack_generic<float>;
   f32->mr = kMr;
   f32->nr = kNv * F32x16::W;
@@ -58,7 +58,7 @@ bool avx512_kernels(GemmKernel<float>* f32, GemmKernel<double>* f64) {
   f32->mc = 4092;
   f32->nc = 512;
   f32->isa = "avx512";
-  fill_tiles<F64x8, kMr, kNv>(f64->tile);
+  fill_tiles<F64x8, kMr, kNv>(f64->tile, f64->direct);
   f64->pack = pack_generic<double>;
   f64->mr = kMr;
   f64->nr = kNv * F64x8::W;

@@ -8,15 +8,15 @@ namespace {
 constexpr int kMr = 4;
 constexpr int kNr = 8;
 
-template <class T, int MR>
-void micro_kernel(i64 kc, const T* pa, const T* pb, T* c, i64 ldc, bool first, int cols) {
+template <class T, int MR, bool Direct>
+void micro_kernel(i64 kc, const T* pa, i64 ars, i64 acs, const T* pb, T* c, i64 ldc, bool first, int cols) {
   T acc[MR][kNr] = {};
   for (i64 p = 0; p < kc; p++) {
     for (int r = 0; r < MR; r++) {
-      const T a = pa[r];
+      const T a = Direct ? pa[r * ars] : pa[r];
       for (int j = 0; j < kNr; j++) acc[r][j] += a * pb[j];
     }
-    pa += MR;
+    pa += Direct ? acs : MR;
     pb += kNr;
   }
   for (int r = 0; r < MR; r++) {
@@ -27,10 +27,14 @@ void micro_kernel(i64 kc, const T* pa, const T* pb, T* c, i64 ldc, bool first, i
 
 template <class T>
 void describe(GemmKernel<T>* k) {
-  k->tile[0][0] = micro_kernel<T, 1>;
-  k->tile[1][0] = micro_kernel<T, 2>;
-  k->tile[2][0] = micro_kernel<T, 3>;
-  k->tile[3][0] = micro_kernel<T, 4>;
+  k->tile[0][0] = micro_kernel<T, 1, false>;
+  k->tile[1][0] = micro_kernel<T, 2, false>;
+  k->tile[2][0] = micro_kernel<T, 3, false>;
+  k->tile[3][0] = micro_kernel<T, 4, false>;
+  k->direct[0][0] = micro_kernel<T, 1, true>;
+  k->direct[1][0] = micro_kernel<T, 2, true>;
+  k->direct[2][0] = micro_kernel<T, 3, true>;
+  k->direct[3][0] = micro_kernel<T, 4, true>;
   k->pack = pack_generic<T>;
   k->mr = kMr;
   k->nr = kNr;

@@ -8,13 +8,14 @@ namespace gl {
 
 /**
  * A micro-kernel computes one rows x cols tile of C (rows = its MR, cols <= its NV vectors)
- * from packed panels: pa holds kc steps of MR values of A (k-major), pb kc steps of NV
- * vectors of B. It sums over k from zero in order and then writes the tile (first) or adds
+ * from panels: pb holds kc steps of NV vectors of B (packed); pa holds kc steps of MR values
+ * of A, packed k-major (ars, acs ignored), or for a "direct" kernel A itself (A[r, p] at
+ * pa + r * ars + p * acs), which saves packing A in small products. It sums over k from zero in order and then writes the tile (first) or adds
  * it to C, so every element of C gets the same arithmetic whichever tile, block or thread
  * computes it. Columns past `cols` are neither read nor written.
  */
 template <class T>
-using MicroKernelFn = void (*)(i64 kc, const T* pa, const T* pb, T* c, i64 ldc, bool first, int cols);
+using MicroKernelFn = void (*)(i64 kc, const T* pa, i64 ars, i64 acs, const T* pb, T* c, i64 ldc, bool first, int cols);
 
 /**
  * Packs a block of `lines` lines (line j at src + j * sl, step p at + p * sp) into panels of
@@ -30,7 +31,8 @@ constexpr int kMaxNv = 4;
 
 template <class T>
 struct GemmKernel {
-  MicroKernelFn<T> tile[kMaxMr][kMaxNv] = {};  // [rows - 1][vectors - 1]
+  MicroKernelFn<T> tile[kMaxMr][kMaxNv] = {};    // packed A: [rows - 1][vectors - 1]
+  MicroKernelFn<T> direct[kMaxMr][kMaxNv] = {};  // A read in place
   PackFn<T> pack = nullptr;
   int mr = 0;   // rows of a full tile
   int nr = 0;   // columns of a full tile (nv vectors of w)

@@ -5,9 +5,9 @@
 //
 // Included by gemm_avx512.cc and gemm_avx2.cc only.
 
-/** C[MR x cols] (=|+=) sum over kc of pa[p] (broadcast) * pb[p] (NV vectors). */
-template <class Vec, int MR, int NV>
-GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, const typename Vec::T* pb,
+/** C[MR x cols] (=|+=) sum over kc of A[:, p] (broadcast) * pb[p] (NV vectors); A packed or direct. */
+template <class Vec, int MR, int NV, bool Direct>
+GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, i64 ars, i64 acs, const typename Vec::T* pb,
                                    typename Vec::T* c, i64 ldc, bool first, int cols) {
   using V = typename Vec::V;
   constexpr int W = Vec::W;
@@ -17,17 +17,23 @@ GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, const type
 #pragma GCC unroll 4
     for (int v = 0; v < NV; v++) acc[r][v] = Vec::zero();
   }
+  // The tile of C is needed right after the loop: start fetching it now.
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; r++) {
+    __builtin_prefetch(c + r * ldc, 1);
+    if (NV * W * sizeof(typename Vec::T) > 64) __builtin_prefetch(c + r * ldc + NV * W - 1, 1);
+  }
   for (i64 p = 0; p < kc; p++) {
     V b[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; v++) b[v] = Vec::load(pb + v * W);
 #pragma GCC unroll 16
     for (int r = 0; r < MR; r++) {
-      const V a = Vec::broadcast(pa + r);
+      const V a = Vec::broadcast(Direct ? pa + r * ars : pa + r);
 #pragma GCC unroll 4
       for (int v = 0; v < NV; v++) acc[r][v] = Vec::fma(a, b[v], acc[r][v]);
     }
-    pa += MR;
+    pa += Direct ? acs : MR;
     pb += NV * W;
   }
   if (cols == NV * W) {
@@ -63,20 +69,21 @@ GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, const type
   }
 }
 
-/** row[v - 1] = micro_kernel<Vec, MR, v> for v <= NV. */
+/** row[v - 1] = micro_kernel<Vec, MR, v, packed A>, direct[v - 1] the same reading A in place, v <= NV. */
 template <class Vec, int MR, int NV>
-void fill_row(MicroKernelFn<typename Vec::T>* row) {
+void fill_row(MicroKernelFn<typename Vec::T>* row, MicroKernelFn<typename Vec::T>* direct) {
   if constexpr (NV > 0) {
-    fill_row<Vec, MR, NV - 1>(row);
-    row[NV - 1] = micro_kernel<Vec, MR, NV>;
+    fill_row<Vec, MR, NV - 1>(row, direct);
+    row[NV - 1] = micro_kernel<Vec, MR, NV, false>;
+    direct[NV - 1] = micro_kernel<Vec, MR, NV, true>;
   }
 }
 
-/** table[r - 1][v - 1] = micro_kernel<Vec, r, v> for r <= MR, v <= NV. */
+/** table[r - 1][v - 1] = micro_kernel<Vec, r, v, packed A> (direct: A in place) for r <= MR, v <= NV. */
 template <class Vec, int MR, int NV>
-void fill_tiles(MicroKernelFn<typename Vec::T> (*table)[kMaxNv]) {
+void fill_tiles(MicroKernelFn<typename Vec::T> (*table)[kMaxNv], MicroKernelFn<typename Vec::T> (*direct)[kMaxNv]) {
   if constexpr (MR > 0) {
-    fill_tiles<Vec, MR - 1, NV>(table);
-    fill_row<Vec, MR, NV>(table[MR - 1]);
+    fill_tiles<Vec, MR - 1, NV>(table, direct);
+    fill_row<Vec, MR, NV>(table[MR - 1], direct[MR - 1]);
   }
 }
