@@ -338,6 +338,82 @@ void tiled_rows(const RowIter<K>& it, F&& row) {
   }
 }
 
+// Tiles of the packed walk (rows x columns of the last two merged dims): two operand tiles of
+// doubles fill 32 KiB, inside L1.
+constexpr i64 kPackRows = 32;
+constexpr i64 kPackCols = 64;
+
+/**
+ * For typed kernels: walks the output in kPackRows x kPackCols tiles of the last two merged
+ * dims of `it` (fresh). An operand laid out transposed (denser along the row dim than along the
+ * column dim) is first copied into a contiguous tile, so every row the kernel sees is
+ * contiguous or broadcast and vectorises. row(ptrs, steps, o, len) gets each operand's row
+ * start and element step and the output offset. Groups of tile rows go to the threads.
+ */
+template <class T, int K, class F>
+void packed_tiles(const RowIter<K>& it, const T* const* data, F&& row) {
+  const int nd = it.nd;
+  const i64 R = it.shape[nd - 2], C = it.shape[nd - 1];
+  i64 outer = 1;
+  for (int d = 0; d < nd - 2; d++) outer *= it.shape[d];
+  bool pack[K];
+  i64 rs[K], cs[K];
+  for (int k = 0; k < K; k++) {
+    rs[k] = it.strides[k][nd - 2];
+    cs[k] = it.strides[k][nd - 1];
+    pack[k] = rs[k] != 0 && std::abs(rs[k]) < std::abs(cs[k]);
+  }
+  const i64 rtiles = (R + kPackRows - 1) / kPackRows, items = outer * rtiles;
+  auto run = [&](i64 first, i64 count) {
+    alignas(64) T buf[K][kPackRows * kPackCols];
+    const T* ptrs[K];
+    i64 steps[K];
+    for (i64 item = first; item < first + count; item++) {
+      const i64 t = item / rtiles, i0 = (item % rtiles) * kPackRows, i1 = std::min(R, i0 + kPackRows);
+      i64 base[K];
+      for (int k = 0; k < K; k++) base[k] = it.base[k];
+      for (i64 d = nd - 3, q = t; d >= 0; d--) {
+        const i64 id = q % it.shape[d];
+        q /= it.shape[d];
+        for (int k = 0; k < K; k++) base[k] += id * it.strides[k][d];
+      }
+      for (i64 j0 = 0; j0 < C; j0 += kPackCols) {
+        const i64 w = std::min(kPackCols, C - j0);
+        for (int k = 0; k < K; k++) {
+          if (!pack[k]) continue;
+          const T* src = data[k] + base[k] + i0 * rs[k] + j0 * cs[k];
+          for (i64 j = 0; j < w; j++, src += cs[k]) {
+            for (i64 i = 0; i < i1 - i0; i++) buf[k][i * kPackCols + j] = src[i * rs[k]];
+          }
+        }
+        for (i64 i = i0; i < i1; i++) {
+          for (int k = 0; k < K; k++) {
+            ptrs[k] = pack[k] ? buf[k] + (i - i0) * kPackCols : data[k] + base[k] + i * rs[k] + j0 * cs[k];
+            steps[k] = pack[k] ? 1 : cs[k];
+          }
+          row(ptrs, steps, (t * R + i) * C + j0, w);
+        }
+      }
+    }
+  };
+  for_chunks(items, run, outer * R * C >= kParallelElements ? 2 : items + 1);
+}
+
+/**
+ * Calls body(jt, r0, r1) for the rows [r0, r1) of `it` (fresh), jt a copy positioned at r0;
+ * the rows are split across threads when the kernel covers at least `min_parallel` elements.
+ */
+template <int K, class F>
+void each_rows(const RowIter<K>& it, i64 min_parallel, F&& body) {
+  const i64 rows = it.rows;
+  const bool par = rows * it.inner >= min_parallel;
+  for_chunks(rows, [&](i64 r0, i64 nr) {
+    RowIter<K> jt = it;
+    if (r0 > 0) jt.seek(r0);
+    body(jt, r0, r0 + nr);
+  }, par ? 2 : rows + 1);
+}
+
 }  // namespace
 
 void unary(UnaryOp op, const View& x, void* out, DType out_dt) {
@@ -357,9 +433,22 @@ void unary(UnaryOp op, const View& x, void* out, DType out_dt) {
   const i64 offs[1] = {x.offset};
   RowIter<1> it(x.nd, x.shape, st, offs);
   const bool int_in = is_int(x.dtype);
-  double bx[kChunk], bo[kChunk];
   const i64 sx = it.inner_stride[0];
-  auto run_row = [&](i64 ix, i64 step, i64 o, i64 len) {
+  const i64 min_parallel = costly(op) ? kParallelElementsCostly : kParallelElements;
+  if (typed && wants_tiles(it)) {
+    dispatch(out_dt, [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (std::is_floating_point_v<T>) {
+        const T* data[1] = {static_cast<const T*>(x.data)};
+        packed_tiles<T, 1>(it, data, [&](const T* const* p, const i64* step, i64 o, i64 len) {
+          unary_row<T>(op, p[0], step[0], static_cast<T*>(out) + o, len, false);
+        });
+      }
+    });
+    return;
+  }
+  // Staged rows use their own buffers, one set per thread.
+  auto run_row = [&](i64 ix, i64 step, i64 o, i64 len, double* bx, double* bo) {
     if (typed) {
       dispatch(out_dt, [&](auto tag) {
         using T = decltype(tag);
@@ -375,13 +464,17 @@ void unary(UnaryOp op, const View& x, void* out, DType out_dt) {
     }
   };
   if (wants_tiles(it)) {
-    tiled_rows(it, [&](const i64* offs, i64 o, i64 len) { run_row(offs[0], sx, o, len); });
+    double bx[kChunk], bo[kChunk];
+    tiled_rows(it, [&](const i64* offs, i64 o, i64 len) { run_row(offs[0], sx, o, len, bx, bo); });
     return;
   }
-  for (i64 r = 0, o = 0; r < it.rows; r++, o += it.inner) {
-    run_row(it.offs[0], sx, o, it.inner);
-    it.next();
-  }
+  each_rows(it, min_parallel, [&](RowIter<1>& jt, i64 r0, i64 r1) {
+    double bx[kChunk], bo[kChunk];
+    for (i64 r = r0; r < r1; r++) {
+      run_row(jt.offs[0], sx, r * jt.inner, jt.inner, bx, bo);
+      jt.next();
+    }
+  });
 }
 
 void binary(BinaryOp op, const View& a, const View& b, void* out, DType out_dt) {
@@ -427,16 +520,31 @@ void binary(BinaryOp op, const View& a, const View& b, void* out, DType out_dt) 
   const i64* st[2] = {a.strides, b.strides};
   const i64 offs[2] = {a.offset, b.offset};
   RowIter<2> it(a.nd, a.shape, st, offs);
-  double ba[kChunk], bb[kChunk], bo[kChunk];
+  if (typed && wants_tiles(it)) {
+    dispatch(out_dt, [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (std::is_floating_point_v<T>) {
+        const T* data[2] = {static_cast<const T*>(a.data), static_cast<const T*>(b.data)};
+        packed_tiles<T, 2>(it, data, [&](const T* const* p, const i64* step, i64 o, i64 len) {
+          binary_row<T>(op, p[0], step[0], p[1], step[1], static_cast<T*>(out) + o, len, false);
+        });
+      }
+    });
+    return;
+  }
   if (wants_tiles(it)) {
+    double ba[kChunk], bb[kChunk], bo[kChunk];
     const i64 sa = it.inner_stride[0], sb = it.inner_stride[1];
     tiled_rows(it, [&](const i64* o2, i64 o, i64 len) { run_row(o2[0], sa, o2[1], sb, o, len, ba, bb, bo); });
     return;
   }
-  for (i64 r = 0, o = 0; r < it.rows; r++, o += it.inner) {
-    run_row(it.offs[0], it.inner_stride[0], it.offs[1], it.inner_stride[1], o, it.inner, ba, bb, bo);
-    it.next();
-  }
+  each_rows(it, kParallelElements, [&](RowIter<2>& jt, i64 r0, i64 r1) {
+    double ba[kChunk], bb[kChunk], bo[kChunk];
+    for (i64 r = r0; r < r1; r++) {
+      run_row(jt.offs[0], jt.inner_stride[0], jt.offs[1], jt.inner_stride[1], r * jt.inner, jt.inner, ba, bb, bo);
+      jt.next();
+    }
+  });
 }
 
 namespace {
