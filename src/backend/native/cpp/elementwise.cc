@@ -340,8 +340,8 @@ void tiled_rows(const RowIter<K>& it, F&& row) {
 
 // Tiles of the packed walk (rows x columns of the last two merged dims): two operand tiles of
 // doubles fill 32 KiB, inside L1.
-constexpr i64 kPackRows = 32;
-constexpr i64 kPackCols = 64;
+constexpr i64 kPackRows = 16;
+constexpr i64 kPackCols = 256;
 
 /**
  * For typed kernels: walks the output in kPackRows x kPackCols tiles of the last two merged
@@ -382,6 +382,12 @@ void packed_tiles(const RowIter<K>& it, const T* const* data, F&& row) {
         for (int k = 0; k < K; k++) {
           if (!pack[k]) continue;
           const T* src = data[k] + base[k] + i0 * rs[k] + j0 * cs[k];
+          if constexpr (std::is_same_v<T, float>) {
+            if (rs[k] == 1) {
+              vmath().transpose(src, cs[k], buf[k], kPackCols, i1 - i0, w);
+              continue;
+            }
+          }
           for (i64 j = 0; j < w; j++, src += cs[k]) {
             for (i64 i = 0; i < i1 - i0; i++) buf[k][i * kPackCols + j] = src[i * rs[k]];
           }
@@ -624,12 +630,24 @@ void copy_transposed(const S* x, i64 off, int nd, const i64* shape, const i64* s
   const i64 rs = strides[nd - 2], cs = strides[nd - 1];
   i64 outer = 1;
   for (int d = 0; d < nd - 2; d++) outer *= shape[d];
-  i64 idx[kMaxDims] = {0};
-  i64 base = off;
-  for (i64 t = 0; t < outer; t++) {
-    D* o = out + t * rows * cols;
-    for (i64 i0 = 0; i0 < rows; i0 += kTile) {
-      const i64 i1 = std::min(rows, i0 + kTile);
+  // Work items: blocks of kCopyRows output rows of one outer index.
+  constexpr i64 kCopyRows = 64;
+  const i64 rblocks = (rows + kCopyRows - 1) / kCopyRows, items = outer * rblocks;
+  for_chunks(items, [&](i64 first, i64 count) {
+    for (i64 item = first; item < first + count; item++) {
+      const i64 t = item / rblocks, i0 = (item % rblocks) * kCopyRows, i1 = std::min(rows, i0 + kCopyRows);
+      i64 base = off;
+      for (i64 d = nd - 3, q = t; d >= 0; d--) {
+        base += (q % shape[d]) * strides[d];
+        q /= shape[d];
+      }
+      D* o = out + t * rows * cols;
+      if constexpr (std::is_same_v<D, float> && std::is_same_v<S, float>) {
+        if (rs == 1) {
+          vmath().transpose(x + base + i0, cs, o + i0 * cols, cols, i1 - i0, cols);
+          continue;
+        }
+      }
       for (i64 j0 = 0; j0 < cols; j0 += kTile) {
         const i64 j1 = std::min(cols, j0 + kTile);
         for (i64 i = i0; i < i1; i++) {
@@ -639,12 +657,7 @@ void copy_transposed(const S* x, i64 off, int nd, const i64* shape, const i64* s
         }
       }
     }
-    for (int d = nd - 3; d >= 0; d--) {
-      if (++idx[d] < shape[d]) { base += strides[d]; break; }
-      idx[d] = 0;
-      base -= strides[d] * (shape[d] - 1);
-    }
-  }
+  }, outer * rows * cols >= kParallelElements ? 2 : items + 1);
 }
 
 }  // namespace
@@ -667,7 +680,7 @@ void copy(const View& x, void* out, DType out_dt) {
           const i64 min_rows = std::max<i64>(1, kParallelElements / std::max<i64>(1, it.inner));
           for_chunks(it.rows, [&](i64 r0, i64 nr) {
             RowIter<1> jt = it;
-            for (i64 r = 0; r < r0; r++) jt.next();
+            if (r0 > 0) jt.seek(r0);
             for (i64 r = r0; r < r0 + nr; r++) {
               std::memcpy(o + r * jt.inner, src + jt.offs[0], static_cast<size_t>(jt.inner) * sizeof(D));
               jt.next();
@@ -680,10 +693,12 @@ void copy(const View& x, void* out, DType out_dt) {
         copy_transposed<D, S>(src, x.offset, it.nd, it.shape, it.strides[0], o);
         return;
       }
-      for (i64 r = 0; r < it.rows; r++) {
-        convert_row(src + it.offs[0], it.inner_stride[0], o + r * it.inner, 1, it.inner);
-        it.next();
-      }
+      each_rows(it, kParallelElements, [&](RowIter<1>& jt, i64 r0, i64 r1) {
+        for (i64 r = r0; r < r1; r++) {
+          convert_row(src + jt.offs[0], jt.inner_stride[0], o + r * jt.inner, 1, jt.inner);
+          jt.next();
+        }
+      });
     });
   });
 }

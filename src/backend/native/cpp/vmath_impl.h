@@ -345,6 +345,48 @@ inline void acc_extreme_impl(double* __restrict acc, const T* const* rows, int n
   }
 }
 
+// ---- transposing copies --------------------------------------------------------------------
+
+/** Rows r[0..8) of an 8 x 8 block become its columns (unpack, shuffle, swap halves). */
+inline void transpose8(v8f* r) {
+  v8f t[8], u[8];
+  for (int k = 0; k < 8; k += 2) {
+    t[k] = __builtin_shufflevector(r[k], r[k + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+    t[k + 1] = __builtin_shufflevector(r[k], r[k + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+  }
+  for (int k = 0; k < 8; k += 4) {
+    u[k] = __builtin_shufflevector(t[k], t[k + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[k + 1] = __builtin_shufflevector(t[k], t[k + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+    u[k + 2] = __builtin_shufflevector(t[k + 1], t[k + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[k + 3] = __builtin_shufflevector(t[k + 1], t[k + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+  }
+  for (int k = 0; k < 4; k++) {
+    r[k] = __builtin_shufflevector(u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    r[k + 4] = __builtin_shufflevector(u[k], u[k + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+  }
+}
+
+// Blocks of 8 source columns (each a contiguous run along i) are used up before moving on:
+// the columns may sit a power of two apart and share a few cache sets.
+void transpose_f32(const float* src, int64_t ss, float* dst, int64_t ds, int64_t rows, int64_t cols) {
+  int64_t j0 = 0;
+  for (; j0 + 8 <= cols; j0 += 8) {
+    int64_t i0 = 0;
+    for (; i0 + 8 <= rows; i0 += 8) {
+      v8f r[8];
+      for (int k = 0; k < 8; k++) __builtin_memcpy(&r[k], src + i0 + (j0 + k) * ss, sizeof(v8f));
+      transpose8(r);
+      for (int k = 0; k < 8; k++) __builtin_memcpy(dst + (i0 + k) * ds + j0, &r[k], sizeof(v8f));
+    }
+    for (; i0 < rows; i0++) {
+      for (int k = 0; k < 8; k++) dst[i0 * ds + j0 + k] = src[i0 + (j0 + k) * ss];
+    }
+  }
+  for (; j0 < cols; j0++) {
+    for (int64_t i = 0; i < rows; i++) dst[i * ds + j0] = src[i + j0 * ss];
+  }
+}
+
 /** o = F(x) over n contiguous floats; the tail runs as one zero-padded vector. */
 template <vf (*F)(vf)>
 void row(const float* x, float* o, int64_t n) {
@@ -385,6 +427,7 @@ void fill_table(VMath* t, VReduce* r) {
   t->erf = row<erf_v>;
   t->sqrt = row<sqrt_v>;
   t->rsqrt = row<rsqrt_v>;
+  t->transpose = transpose_f32;
 }
 
 }  // namespace
