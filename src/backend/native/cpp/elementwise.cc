@@ -560,34 +560,41 @@ template <class U>
 void select_rows(const View& c, const View& a, const View& b, U* out) {
   const i64* st[3] = {c.strides, a.strides, b.strides};
   const i64 offs[3] = {c.offset, a.offset, b.offset};
-  RowIter<3> it(c.nd, c.shape, st, offs);
+  const RowIter<3> it0(c.nd, c.shape, st, offs);
   const uint8_t* cd = static_cast<const uint8_t*>(c.data);
   const U* ad = static_cast<const U*>(a.data);
   const U* bd = static_cast<const U*>(b.data);
-  const i64 sc = it.inner_stride[0], sa = it.inner_stride[1], sb = it.inner_stride[2];
-  for (i64 r = 0, o = 0; r < it.rows; r++, o += it.inner) {
-    const uint8_t* pc = cd + it.offs[0];
-    const U* pa = ad + it.offs[1];
-    const U* pb = bd + it.offs[2];
-    U* po = out + o;
-    // Branch-free (masks): a data-dependent branch mispredicts on half of a relu mask.
-    auto pick = [](uint8_t c, U x, U y) {
-      const U m = static_cast<U>(U(0) - static_cast<U>(c != 0));
-      return static_cast<U>((x & m) | (y & static_cast<U>(~m)));
-    };
+  const i64 sc = it0.inner_stride[0], sa = it0.inner_stride[1], sb = it0.inner_stride[2];
+  // Branch-free (masks): a data-dependent branch mispredicts on half of a relu mask.
+  auto pick = [](uint8_t m, U x, U y) {
+    const U k = static_cast<U>(U(0) - static_cast<U>(m != 0));
+    return static_cast<U>((x & k) | (y & static_cast<U>(~k)));
+  };
+  auto run = [&](const uint8_t* pc, const U* pa, const U* pb, U* po, i64 len) {
     if (sc == 1 && sa == 1 && sb == 1) {
-      for (i64 j = 0; j < it.inner; j++) po[j] = pick(pc[j], pa[j], pb[j]);
+      for (i64 j = 0; j < len; j++) po[j] = pick(pc[j], pa[j], pb[j]);
     } else if (sc == 1 && sa == 1 && sb == 0) {
       const U y = pb[0];
-      for (i64 j = 0; j < it.inner; j++) po[j] = pick(pc[j], pa[j], y);
+      for (i64 j = 0; j < len; j++) po[j] = pick(pc[j], pa[j], y);
     } else if (sc == 1 && sa == 0 && sb == 1) {
       const U x = pa[0];
-      for (i64 j = 0; j < it.inner; j++) po[j] = pick(pc[j], x, pb[j]);
+      for (i64 j = 0; j < len; j++) po[j] = pick(pc[j], x, pb[j]);
     } else {
-      for (i64 j = 0; j < it.inner; j++) po[j] = pick(pc[j * sc], pa[j * sa], pb[j * sb]);
+      for (i64 j = 0; j < len; j++) po[j] = pick(pc[j * sc], pa[j * sa], pb[j * sb]);
     }
-    it.next();
+  };
+  if (it0.rows == 1) {  // one long row (dense operands): split it
+    for_chunks(it0.inner, [&](i64 s, i64 len) {
+      run(cd + it0.offs[0] + s * sc, ad + it0.offs[1] + s * sa, bd + it0.offs[2] + s * sb, out + s, len);
+    });
+    return;
   }
+  each_rows(it0, kParallelElements, [&](RowIter<3>& it, i64 r0, i64 r1) {
+    for (i64 r = r0; r < r1; r++) {
+      run(cd + it.offs[0], ad + it.offs[1], bd + it.offs[2], out + r * it.inner, it.inner);
+      it.next();
+    }
+  });
 }
 
 }  // namespace
