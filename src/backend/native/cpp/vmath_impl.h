@@ -366,24 +366,32 @@ inline void transpose8(v8f* r) {
   }
 }
 
-// Blocks of 8 source columns (each a contiguous run along i) are used up before moving on:
-// the columns may sit a power of two apart and share a few cache sets.
+// Walks the destination row-major in bands of 16 rows, so each destination row is written as
+// one sequential stream (what a cold output needs) and each source line (16 values along i) is
+// used up by one 8 x 16 load.
 void transpose_f32(const float* src, int64_t ss, float* dst, int64_t ds, int64_t rows, int64_t cols) {
-  int64_t j0 = 0;
-  for (; j0 + 8 <= cols; j0 += 8) {
-    int64_t i0 = 0;
-    for (; i0 + 8 <= rows; i0 += 8) {
-      v8f r[8];
-      for (int k = 0; k < 8; k++) __builtin_memcpy(&r[k], src + i0 + (j0 + k) * ss, sizeof(v8f));
-      transpose8(r);
-      for (int k = 0; k < 8; k++) __builtin_memcpy(dst + (i0 + k) * ds + j0, &r[k], sizeof(v8f));
+  int64_t i0 = 0;
+  for (; i0 + 16 <= rows; i0 += 16) {
+    int64_t j0 = 0;
+    for (; j0 + 8 <= cols; j0 += 8) {
+      v8f lo[8], hi[8];
+      for (int k = 0; k < 8; k++) {
+        __builtin_memcpy(&lo[k], src + i0 + (j0 + k) * ss, sizeof(v8f));
+        __builtin_memcpy(&hi[k], src + i0 + 8 + (j0 + k) * ss, sizeof(v8f));
+      }
+      transpose8(lo);
+      transpose8(hi);
+      for (int k = 0; k < 8; k++) {
+        __builtin_memcpy(dst + (i0 + k) * ds + j0, &lo[k], sizeof(v8f));
+        __builtin_memcpy(dst + (i0 + 8 + k) * ds + j0, &hi[k], sizeof(v8f));
+      }
     }
-    for (; i0 < rows; i0++) {
-      for (int k = 0; k < 8; k++) dst[i0 * ds + j0 + k] = src[i0 + (j0 + k) * ss];
+    for (; j0 < cols; j0++) {
+      for (int k = 0; k < 16; k++) dst[(i0 + k) * ds + j0] = src[i0 + k + j0 * ss];
     }
   }
-  for (; j0 < cols; j0++) {
-    for (int64_t i = 0; i < rows; i++) dst[i * ds + j0] = src[i + j0 * ss];
+  for (; i0 < rows; i0++) {
+    for (int64_t j = 0; j < cols; j++) dst[i0 * ds + j] = src[i0 + j * ss];
   }
 }
 
