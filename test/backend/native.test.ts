@@ -183,6 +183,14 @@ function nativeOnly(nb: NativeBackend): void {
           check(`sum over [${axes}]`, nb.reduce("sum", x, axes, dt), jsBackend.reduce("sum", x, axes, dt), toleranceFor(dt, "accumulate", scale));
           check(`max over [${axes}]`, nb.reduce("max", xt, axes, dt), jsBackend.reduce("max", xt, axes, dt), toleranceFor(dt, "exact"));
         }
+        // Long rows with a NaN, infinities of one or both signs, or neither: max/min's fast pass and its exact fallback.
+        const specials = makeView(g, dt, [8, 300], {}, normal);
+        const sd = specials.data as Float32Array | Float64Array;
+        sd[5] = NaN; sd[300 + 299] = NaN; sd[600 + 17] = Infinity; sd[900 + 40] = -Infinity;
+        sd[1200 + 3] = Infinity; sd[1200 + 250] = -Infinity; sd[1500 + 100] = 3e38; sd[1500 + 101] = 3e38; sd[1800 + 31] = NaN; sd[1800 + 32] = Infinity;
+        for (const op of ["max", "min"] as const) {
+          check(`${op} of rows with NaN and infinities`, nb.reduce(op, specials, [1], dt), jsBackend.reduce(op, specials, [1], dt), toleranceFor(dt, "exact"));
+        }
         // Leading-dim reductions into few columns (row blocks), and into a transposed view's columns.
         const tall = makeView(g, dt, [2100, 100], {}, normal);
         const tallT = { ...tall, shape: [100, 2100], strides: [1, 100] };

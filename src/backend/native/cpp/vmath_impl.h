@@ -280,9 +280,9 @@ inline double fold(Vec<double>::V v) {
   return v[0];
 }
 
-/** max (or min) of a contiguous row; NaN if it holds one. */
+/** max (or min) of a contiguous row with NaN sticking (the exact path). */
 template <bool Max, class T>
-inline double extreme_impl(const T* p, int64_t n) {
+inline double extreme_exact(const T* p, int64_t n) {
   using V = typename Vec<T>::V;
   constexpr int W = Vec<T>::W;
   constexpr T inf = static_cast<T>(__builtin_inf());
@@ -297,6 +297,34 @@ inline double extreme_impl(const T* p, int64_t n) {
   }
   for (; i + W <= n; i += W) m0 = pick<Max>(m0, vload(p + i));
   T r = fold<Max>(pick<Max>(pick<Max>(m0, m1), pick<Max>(m2, m3)));
+  for (; i < n; i++) r = ((Max ? p[i] > r : p[i] < r) || p[i] != p[i]) ? p[i] : r;
+  return static_cast<double>(r);
+}
+
+/**
+ * max (or min) of a contiguous row; NaN if it holds one. The fast pass takes plain maxima
+ * (NaN ignored) and, alongside, a sum that any NaN turns to NaN (as can opposite infinities
+ * or overflows, rarely); only then is the row walked again on the exact path.
+ */
+template <bool Max, class T>
+inline double extreme_impl(const T* p, int64_t n) {
+  using V = typename Vec<T>::V;
+  constexpr int W = Vec<T>::W;
+  constexpr T inf = static_cast<T>(__builtin_inf());
+  V m0 = V{} + (Max ? -inf : inf), m1 = m0, s0 = {}, s1 = {};
+  int64_t i = 0;
+  for (; i + 2 * W <= n; i += 2 * W) {
+    const V a = vload(p + i), b = vload(p + i + W);
+    m0 = (Max ? a > m0 : a < m0) ? a : m0;
+    m1 = (Max ? b > m1 : b < m1) ? b : m1;
+    s0 += a;
+    s1 += b;
+  }
+  const V s = s0 + s1;
+  T z = 0;
+  for (int k = 0; k < W; k++) z += s[k];
+  if (z != z) return extreme_exact<Max>(p, n);
+  T r = fold<Max>(pick<Max>(m0, m1));
   for (; i < n; i++) r = ((Max ? p[i] > r : p[i] < r) || p[i] != p[i]) ? p[i] : r;
   return static_cast<double>(r);
 }
