@@ -111,6 +111,9 @@ function nativeOnly(nb: NativeBackend): void {
       const x = makeView(g, "float32", [300, 700], {}, normal);
       const y = makeView(g, "float32", [300, 700], {}, normal);
       const tall = makeView(g, "float32", [2100, 100], {}, normal);
+      const mask: View = { data: Uint8Array.from({ length: 300 * 700 }, () => (g.uniform() < 0.5 ? 1 : 0)), shape: [300, 700], strides: [700, 1], offset: 0 };
+      const xT: View = { ...x, shape: [700, 300], strides: [1, 700] };
+      const y2 = makeView(g, "float32", [700, 300], {}, normal);
       const run = () => [
         nb.unary("tanh", x, "float32"), nb.unary("exp", x, "float32"), nb.binary("mul", x, y, [300, 700], "float32"),
         nb.binary("gt", x, y, [300, 700], "bool"), nb.copy({ ...x, shape: [700, 300], strides: [1, 700] }, "float32"),
@@ -118,6 +121,8 @@ function nativeOnly(nb: NativeBackend): void {
         // Few outputs: the reduced range is cut into blocks whose partial results are combined in order.
         nb.reduce("sum", x, [0, 1], "float32"), nb.reduce("sum", tall, [0], "float32"), nb.reduce("max", tall, [0], "float32"),
         nb.reduce("sum", { ...tall, shape: [100, 2100], strides: [1, 100] }, [1], "float32"), nb.reduce("min", x, [0, 1], "float32"),
+        nb.where(mask, x, y, [300, 700], "float32"), nb.where({ ...mask, shape: [700, 300], strides: [1, 700] }, xT, y2, [700, 300], "float32"),
+        nb.binary("add", x, { ...y2, shape: [300, 700], strides: [1, 300] }, [300, 700], "float32"),
       ];
       const before = nb.getNumThreads();
       try {
@@ -170,10 +175,21 @@ function nativeOnly(nb: NativeBackend): void {
           check(`binary ${op} transposed`, nb.binary(op, x, xt, shape, dt), jsBackend.binary(op, x, xt, shape, dt), toleranceFor(dt, "elementwise"));
         }
         check("binary gt", nb.binary("gt", x, y, shape, "bool"), jsBackend.binary("gt", x, y, shape, "bool"), toleranceFor("bool", "exact"));
+        const mask: View = { data: Uint8Array.from({ length: 300 * 700 }, () => (g.uniform() < 0.5 ? 1 : 0)), shape, strides: [700, 1], offset: 0 };
+        check("where", nb.where(mask, x, y, shape, dt), jsBackend.where(mask, x, y, shape, dt), toleranceFor(dt, "exact"));
+        check("where transposed", nb.where(mask, xt, y, shape, dt), jsBackend.where(mask, xt, y, shape, dt), toleranceFor(dt, "exact"));
         for (const axes of [[0], [1], [0, 1]]) {
           const scale = jsBackend.reduce("sum", absView(x), axes, "float64");
           check(`sum over [${axes}]`, nb.reduce("sum", x, axes, dt), jsBackend.reduce("sum", x, axes, dt), toleranceFor(dt, "accumulate", scale));
           check(`max over [${axes}]`, nb.reduce("max", xt, axes, dt), jsBackend.reduce("max", xt, axes, dt), toleranceFor(dt, "exact"));
+        }
+        // Long rows with a NaN, infinities of one or both signs, or neither: max/min's fast pass and its exact fallback.
+        const specials = makeView(g, dt, [8, 300], {}, normal);
+        const sd = specials.data as Float32Array | Float64Array;
+        sd[5] = NaN; sd[300 + 299] = NaN; sd[600 + 17] = Infinity; sd[900 + 40] = -Infinity;
+        sd[1200 + 3] = Infinity; sd[1200 + 250] = -Infinity; sd[1500 + 100] = 3e38; sd[1500 + 101] = 3e38; sd[1800 + 31] = NaN; sd[1800 + 32] = Infinity;
+        for (const op of ["max", "min"] as const) {
+          check(`${op} of rows with NaN and infinities`, nb.reduce(op, specials, [1], dt), jsBackend.reduce(op, specials, [1], dt), toleranceFor(dt, "exact"));
         }
         // Leading-dim reductions into few columns (row blocks), and into a transposed view's columns.
         const tall = makeView(g, dt, [2100, 100], {}, normal);

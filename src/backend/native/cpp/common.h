@@ -88,6 +88,7 @@ struct RowIter {
   i64 rows = 0;
   i64 inner_stride[K];
   i64 offs[K];
+  i64 base[K];  // the offsets of row 0
 
   RowIter(int nd0, const i64* shape0, const i64* const strides0[K], const i64 offsets[K]) {
     i64 total = 1;
@@ -119,9 +120,19 @@ struct RowIter {
     rows = total == 0 ? 0 : total / shape[nd - 1];
     for (int j = 0; j < K; j++) {
       inner_stride[j] = strides[j][nd - 1];
-      offs[j] = offsets[j];
+      offs[j] = base[j] = offsets[j];
     }
     for (int d = 0; d < nd; d++) idx[d] = 0;
+  }
+
+  /** Moves every operand's offset to the start of row `row` (0 <= row < rows). */
+  void seek(i64 row) {
+    for (int j = 0; j < K; j++) offs[j] = base[j];
+    for (int d = nd - 2; d >= 0; d--) {
+      idx[d] = row % shape[d];
+      row /= shape[d];
+      for (int j = 0; j < K; j++) offs[j] += idx[d] * strides[j][d];
+    }
   }
 
   /** Moves every operand's offset to the start of the next row. */

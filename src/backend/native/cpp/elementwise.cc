@@ -338,6 +338,88 @@ void tiled_rows(const RowIter<K>& it, F&& row) {
   }
 }
 
+// Tiles of the packed walk (rows x columns of the last two merged dims): two operand tiles of
+// doubles fill 32 KiB, inside L1.
+constexpr i64 kPackRows = 16;
+constexpr i64 kPackCols = 256;
+
+/**
+ * For typed kernels: walks the output in kPackRows x kPackCols tiles of the last two merged
+ * dims of `it` (fresh). An operand laid out transposed (denser along the row dim than along the
+ * column dim) is first copied into a contiguous tile, so every row the kernel sees is
+ * contiguous or broadcast and vectorises. row(ptrs, steps, o, len) gets each operand's row
+ * start and element step and the output offset. Groups of tile rows go to the threads.
+ */
+template <class T, int K, class F>
+void packed_tiles(const RowIter<K>& it, const T* const* data, F&& row) {
+  const int nd = it.nd;
+  const i64 R = it.shape[nd - 2], C = it.shape[nd - 1];
+  i64 outer = 1;
+  for (int d = 0; d < nd - 2; d++) outer *= it.shape[d];
+  bool pack[K];
+  i64 rs[K], cs[K];
+  for (int k = 0; k < K; k++) {
+    rs[k] = it.strides[k][nd - 2];
+    cs[k] = it.strides[k][nd - 1];
+    pack[k] = rs[k] != 0 && std::abs(rs[k]) < std::abs(cs[k]);
+  }
+  const i64 rtiles = (R + kPackRows - 1) / kPackRows, items = outer * rtiles;
+  auto run = [&](i64 first, i64 count) {
+    alignas(64) T buf[K][kPackRows * kPackCols];
+    const T* ptrs[K];
+    i64 steps[K];
+    for (i64 item = first; item < first + count; item++) {
+      const i64 t = item / rtiles, i0 = (item % rtiles) * kPackRows, i1 = std::min(R, i0 + kPackRows);
+      i64 base[K];
+      for (int k = 0; k < K; k++) base[k] = it.base[k];
+      for (i64 d = nd - 3, q = t; d >= 0; d--) {
+        const i64 id = q % it.shape[d];
+        q /= it.shape[d];
+        for (int k = 0; k < K; k++) base[k] += id * it.strides[k][d];
+      }
+      for (i64 j0 = 0; j0 < C; j0 += kPackCols) {
+        const i64 w = std::min(kPackCols, C - j0);
+        for (int k = 0; k < K; k++) {
+          if (!pack[k]) continue;
+          const T* src = data[k] + base[k] + i0 * rs[k] + j0 * cs[k];
+          if constexpr (std::is_same_v<T, float>) {
+            if (rs[k] == 1) {
+              vmath().transpose(src, cs[k], buf[k], kPackCols, i1 - i0, w);
+              continue;
+            }
+          }
+          for (i64 j = 0; j < w; j++, src += cs[k]) {
+            for (i64 i = 0; i < i1 - i0; i++) buf[k][i * kPackCols + j] = src[i * rs[k]];
+          }
+        }
+        for (i64 i = i0; i < i1; i++) {
+          for (int k = 0; k < K; k++) {
+            ptrs[k] = pack[k] ? buf[k] + (i - i0) * kPackCols : data[k] + base[k] + i * rs[k] + j0 * cs[k];
+            steps[k] = pack[k] ? 1 : cs[k];
+          }
+          row(ptrs, steps, (t * R + i) * C + j0, w);
+        }
+      }
+    }
+  };
+  for_chunks(items, run, outer * R * C >= kParallelElements ? 2 : items + 1);
+}
+
+/**
+ * Calls body(jt, r0, r1) for the rows [r0, r1) of `it` (fresh), jt a copy positioned at r0;
+ * the rows are split across threads when the kernel covers at least `min_parallel` elements.
+ */
+template <int K, class F>
+void each_rows(const RowIter<K>& it, i64 min_parallel, F&& body) {
+  const i64 rows = it.rows;
+  const bool par = rows * it.inner >= min_parallel;
+  for_chunks(rows, [&](i64 r0, i64 nr) {
+    RowIter<K> jt = it;
+    if (r0 > 0) jt.seek(r0);
+    body(jt, r0, r0 + nr);
+  }, par ? 2 : rows + 1);
+}
+
 }  // namespace
 
 void unary(UnaryOp op, const View& x, void* out, DType out_dt) {
@@ -357,9 +439,22 @@ void unary(UnaryOp op, const View& x, void* out, DType out_dt) {
   const i64 offs[1] = {x.offset};
   RowIter<1> it(x.nd, x.shape, st, offs);
   const bool int_in = is_int(x.dtype);
-  double bx[kChunk], bo[kChunk];
   const i64 sx = it.inner_stride[0];
-  auto run_row = [&](i64 ix, i64 step, i64 o, i64 len) {
+  const i64 min_parallel = costly(op) ? kParallelElementsCostly : kParallelElements;
+  if (typed && wants_tiles(it)) {
+    dispatch(out_dt, [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (std::is_floating_point_v<T>) {
+        const T* data[1] = {static_cast<const T*>(x.data)};
+        packed_tiles<T, 1>(it, data, [&](const T* const* p, const i64* step, i64 o, i64 len) {
+          unary_row<T>(op, p[0], step[0], static_cast<T*>(out) + o, len, false);
+        });
+      }
+    });
+    return;
+  }
+  // Staged rows use their own buffers, one set per thread.
+  auto run_row = [&](i64 ix, i64 step, i64 o, i64 len, double* bx, double* bo) {
     if (typed) {
       dispatch(out_dt, [&](auto tag) {
         using T = decltype(tag);
@@ -375,13 +470,17 @@ void unary(UnaryOp op, const View& x, void* out, DType out_dt) {
     }
   };
   if (wants_tiles(it)) {
-    tiled_rows(it, [&](const i64* offs, i64 o, i64 len) { run_row(offs[0], sx, o, len); });
+    double bx[kChunk], bo[kChunk];
+    tiled_rows(it, [&](const i64* offs, i64 o, i64 len) { run_row(offs[0], sx, o, len, bx, bo); });
     return;
   }
-  for (i64 r = 0, o = 0; r < it.rows; r++, o += it.inner) {
-    run_row(it.offs[0], sx, o, it.inner);
-    it.next();
-  }
+  each_rows(it, min_parallel, [&](RowIter<1>& jt, i64 r0, i64 r1) {
+    double bx[kChunk], bo[kChunk];
+    for (i64 r = r0; r < r1; r++) {
+      run_row(jt.offs[0], sx, r * jt.inner, jt.inner, bx, bo);
+      jt.next();
+    }
+  });
 }
 
 void binary(BinaryOp op, const View& a, const View& b, void* out, DType out_dt) {
@@ -427,16 +526,31 @@ void binary(BinaryOp op, const View& a, const View& b, void* out, DType out_dt) 
   const i64* st[2] = {a.strides, b.strides};
   const i64 offs[2] = {a.offset, b.offset};
   RowIter<2> it(a.nd, a.shape, st, offs);
-  double ba[kChunk], bb[kChunk], bo[kChunk];
+  if (typed && wants_tiles(it)) {
+    dispatch(out_dt, [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (std::is_floating_point_v<T>) {
+        const T* data[2] = {static_cast<const T*>(a.data), static_cast<const T*>(b.data)};
+        packed_tiles<T, 2>(it, data, [&](const T* const* p, const i64* step, i64 o, i64 len) {
+          binary_row<T>(op, p[0], step[0], p[1], step[1], static_cast<T*>(out) + o, len, false);
+        });
+      }
+    });
+    return;
+  }
   if (wants_tiles(it)) {
+    double ba[kChunk], bb[kChunk], bo[kChunk];
     const i64 sa = it.inner_stride[0], sb = it.inner_stride[1];
     tiled_rows(it, [&](const i64* o2, i64 o, i64 len) { run_row(o2[0], sa, o2[1], sb, o, len, ba, bb, bo); });
     return;
   }
-  for (i64 r = 0, o = 0; r < it.rows; r++, o += it.inner) {
-    run_row(it.offs[0], it.inner_stride[0], it.offs[1], it.inner_stride[1], o, it.inner, ba, bb, bo);
-    it.next();
-  }
+  each_rows(it, kParallelElements, [&](RowIter<2>& jt, i64 r0, i64 r1) {
+    double ba[kChunk], bb[kChunk], bo[kChunk];
+    for (i64 r = r0; r < r1; r++) {
+      run_row(jt.offs[0], jt.inner_stride[0], jt.offs[1], jt.inner_stride[1], r * jt.inner, jt.inner, ba, bb, bo);
+      jt.next();
+    }
+  });
 }
 
 namespace {
@@ -446,34 +560,41 @@ template <class U>
 void select_rows(const View& c, const View& a, const View& b, U* out) {
   const i64* st[3] = {c.strides, a.strides, b.strides};
   const i64 offs[3] = {c.offset, a.offset, b.offset};
-  RowIter<3> it(c.nd, c.shape, st, offs);
+  const RowIter<3> it0(c.nd, c.shape, st, offs);
   const uint8_t* cd = static_cast<const uint8_t*>(c.data);
   const U* ad = static_cast<const U*>(a.data);
   const U* bd = static_cast<const U*>(b.data);
-  const i64 sc = it.inner_stride[0], sa = it.inner_stride[1], sb = it.inner_stride[2];
-  for (i64 r = 0, o = 0; r < it.rows; r++, o += it.inner) {
-    const uint8_t* pc = cd + it.offs[0];
-    const U* pa = ad + it.offs[1];
-    const U* pb = bd + it.offs[2];
-    U* po = out + o;
-    // Branch-free (masks): a data-dependent branch mispredicts on half of a relu mask.
-    auto pick = [](uint8_t c, U x, U y) {
-      const U m = static_cast<U>(U(0) - static_cast<U>(c != 0));
-      return static_cast<U>((x & m) | (y & static_cast<U>(~m)));
-    };
+  const i64 sc = it0.inner_stride[0], sa = it0.inner_stride[1], sb = it0.inner_stride[2];
+  // Branch-free (masks): a data-dependent branch mispredicts on half of a relu mask.
+  auto pick = [](uint8_t m, U x, U y) {
+    const U k = static_cast<U>(U(0) - static_cast<U>(m != 0));
+    return static_cast<U>((x & k) | (y & static_cast<U>(~k)));
+  };
+  auto run = [&](const uint8_t* pc, const U* pa, const U* pb, U* po, i64 len) {
     if (sc == 1 && sa == 1 && sb == 1) {
-      for (i64 j = 0; j < it.inner; j++) po[j] = pick(pc[j], pa[j], pb[j]);
+      for (i64 j = 0; j < len; j++) po[j] = pick(pc[j], pa[j], pb[j]);
     } else if (sc == 1 && sa == 1 && sb == 0) {
       const U y = pb[0];
-      for (i64 j = 0; j < it.inner; j++) po[j] = pick(pc[j], pa[j], y);
+      for (i64 j = 0; j < len; j++) po[j] = pick(pc[j], pa[j], y);
     } else if (sc == 1 && sa == 0 && sb == 1) {
       const U x = pa[0];
-      for (i64 j = 0; j < it.inner; j++) po[j] = pick(pc[j], x, pb[j]);
+      for (i64 j = 0; j < len; j++) po[j] = pick(pc[j], x, pb[j]);
     } else {
-      for (i64 j = 0; j < it.inner; j++) po[j] = pick(pc[j * sc], pa[j * sa], pb[j * sb]);
+      for (i64 j = 0; j < len; j++) po[j] = pick(pc[j * sc], pa[j * sa], pb[j * sb]);
     }
-    it.next();
+  };
+  if (it0.rows == 1) {  // one long row (dense operands): split it
+    for_chunks(it0.inner, [&](i64 s, i64 len) {
+      run(cd + it0.offs[0] + s * sc, ad + it0.offs[1] + s * sa, bd + it0.offs[2] + s * sb, out + s, len);
+    });
+    return;
   }
+  each_rows(it0, kParallelElements, [&](RowIter<3>& it, i64 r0, i64 r1) {
+    for (i64 r = r0; r < r1; r++) {
+      run(cd + it.offs[0], ad + it.offs[1], bd + it.offs[2], out + r * it.inner, it.inner);
+      it.next();
+    }
+  });
 }
 
 }  // namespace
@@ -516,12 +637,24 @@ void copy_transposed(const S* x, i64 off, int nd, const i64* shape, const i64* s
   const i64 rs = strides[nd - 2], cs = strides[nd - 1];
   i64 outer = 1;
   for (int d = 0; d < nd - 2; d++) outer *= shape[d];
-  i64 idx[kMaxDims] = {0};
-  i64 base = off;
-  for (i64 t = 0; t < outer; t++) {
-    D* o = out + t * rows * cols;
-    for (i64 i0 = 0; i0 < rows; i0 += kTile) {
-      const i64 i1 = std::min(rows, i0 + kTile);
+  // Work items: blocks of kCopyRows output rows of one outer index.
+  constexpr i64 kCopyRows = 64;
+  const i64 rblocks = (rows + kCopyRows - 1) / kCopyRows, items = outer * rblocks;
+  for_chunks(items, [&](i64 first, i64 count) {
+    for (i64 item = first; item < first + count; item++) {
+      const i64 t = item / rblocks, i0 = (item % rblocks) * kCopyRows, i1 = std::min(rows, i0 + kCopyRows);
+      i64 base = off;
+      for (i64 d = nd - 3, q = t; d >= 0; d--) {
+        base += (q % shape[d]) * strides[d];
+        q /= shape[d];
+      }
+      D* o = out + t * rows * cols;
+      if constexpr (std::is_same_v<D, float> && std::is_same_v<S, float>) {
+        if (rs == 1) {
+          vmath().transpose(x + base + i0, cs, o + i0 * cols, cols, i1 - i0, cols);
+          continue;
+        }
+      }
       for (i64 j0 = 0; j0 < cols; j0 += kTile) {
         const i64 j1 = std::min(cols, j0 + kTile);
         for (i64 i = i0; i < i1; i++) {
@@ -531,12 +664,7 @@ void copy_transposed(const S* x, i64 off, int nd, const i64* shape, const i64* s
         }
       }
     }
-    for (int d = nd - 3; d >= 0; d--) {
-      if (++idx[d] < shape[d]) { base += strides[d]; break; }
-      idx[d] = 0;
-      base -= strides[d] * (shape[d] - 1);
-    }
-  }
+  }, outer * rows * cols >= kParallelElements ? 2 : items + 1);
 }
 
 }  // namespace
@@ -559,7 +687,7 @@ void copy(const View& x, void* out, DType out_dt) {
           const i64 min_rows = std::max<i64>(1, kParallelElements / std::max<i64>(1, it.inner));
           for_chunks(it.rows, [&](i64 r0, i64 nr) {
             RowIter<1> jt = it;
-            for (i64 r = 0; r < r0; r++) jt.next();
+            if (r0 > 0) jt.seek(r0);
             for (i64 r = r0; r < r0 + nr; r++) {
               std::memcpy(o + r * jt.inner, src + jt.offs[0], static_cast<size_t>(jt.inner) * sizeof(D));
               jt.next();
@@ -572,10 +700,12 @@ void copy(const View& x, void* out, DType out_dt) {
         copy_transposed<D, S>(src, x.offset, it.nd, it.shape, it.strides[0], o);
         return;
       }
-      for (i64 r = 0; r < it.rows; r++) {
-        convert_row(src + it.offs[0], it.inner_stride[0], o + r * it.inner, 1, it.inner);
-        it.next();
-      }
+      each_rows(it, kParallelElements, [&](RowIter<1>& jt, i64 r0, i64 r1) {
+        for (i64 r = r0; r < r1; r++) {
+          convert_row(src + jt.offs[0], jt.inner_stride[0], o + r * jt.inner, 1, jt.inner);
+          jt.next();
+        }
+      });
     });
   });
 }

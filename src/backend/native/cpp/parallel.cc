@@ -1,5 +1,6 @@
 // The thread pool behind parallel_run. Workers spin briefly after a region (kernels of one
-// training step come in bursts), then sleep on a condition variable.
+// training step come in bursts), then sleep on a condition variable. Tasks are claimed one at
+// a time, the caller included, so a region ends when its tasks are done, whoever ran them.
 #include "parallel.h"
 
 #include <sched.h>
@@ -31,16 +32,20 @@ struct Pool {
   std::vector<std::thread> workers;
   int threads = 0;  // 0: not started yet
   bool stop = false;
-  std::atomic<uint64_t> generation{0};
-  std::atomic<int> next{0};
-  std::atomic<int> done{0};
+  std::atomic<uint64_t> generation{0};  // bumped to wake the workers
+  // The current region: (region id << 32) | tasks, and (region id << 32) | next task to claim.
+  // A task is claimed by a compare-and-swap on `ticket`, so a worker that wakes late (or from an
+  // old region) can never take a task of a region it did not read; fn and ctx stay fixed until
+  // every task of their region is done.
+  std::atomic<uint64_t> region{0};
+  std::atomic<uint64_t> ticket{0};
+  std::atomic<int> done{0};  // tasks of the current region finished
   std::atomic<int> sleepers{0};
-  // The current region, published by the generation bump.
   void (*fn)(void*, int) = nullptr;
   void* ctx = nullptr;
-  int ntasks = 0;
+  uint32_t region_id = 0;
   // Held by the thread running a region (or resizing the pool).
-  std::mutex region;
+  std::mutex region_lock;
 };
 
 // Never destroyed: at process exit the workers are simply stopped by the OS, not joined.
@@ -51,10 +56,21 @@ Pool& pool() {
 
 thread_local bool in_region = false;
 
-void work(Pool& p) {
+/** Claims and runs tasks of the current region until none is left; returns how many it ran. */
+int work(Pool& p) {
   in_region = true;
-  for (int t; (t = p.next.fetch_add(1, std::memory_order_relaxed)) < p.ntasks;) p.fn(p.ctx, t);
+  int ran = 0;
+  for (;;) {
+    uint64_t t = p.ticket.load(std::memory_order_acquire);
+    const uint64_t r = p.region.load(std::memory_order_acquire);
+    if ((t >> 32) != (r >> 32) || (t & 0xffffffffu) >= (r & 0xffffffffu)) break;
+    if (!p.ticket.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel)) continue;
+    p.fn(p.ctx, static_cast<int>(t & 0xffffffffu));
+    p.done.fetch_add(1, std::memory_order_release);
+    ran++;
+  }
   in_region = false;
+  return ran;
 }
 
 void worker_main(Pool* p, uint64_t seen) {
@@ -75,7 +91,6 @@ void worker_main(Pool* p, uint64_t seen) {
     seen = g;
     if (p->stop) return;
     work(*p);
-    p->done.fetch_add(1, std::memory_order_release);
   }
 }
 
@@ -117,7 +132,7 @@ int available_cpus() {
 int pool_threads() {
   Pool& p = pool();
   if (p.threads == 0) {
-    std::lock_guard<std::mutex> lk(p.region);
+    std::lock_guard<std::mutex> lk(p.region_lock);
     ensure_started(p);
   }
   return p.threads;
@@ -126,7 +141,7 @@ int pool_threads() {
 void set_pool_threads(int n) {
   if (n < 1) n = 1;
   Pool& p = pool();
-  std::lock_guard<std::mutex> lk(p.region);
+  std::lock_guard<std::mutex> lk(p.region_lock);
   if (p.threads == n) return;
   if (p.threads > 0) stop_workers(p);
   start_workers(p, n);
@@ -134,29 +149,31 @@ void set_pool_threads(int n) {
 
 void parallel_run(int ntasks, void (*fn)(void*, int), void* ctx) {
   Pool& p = pool();
-  std::unique_lock<std::mutex> lk(p.region, std::defer_lock);
+  std::unique_lock<std::mutex> lk(p.region_lock, std::defer_lock);
   if (ntasks <= 1 || in_region || !lk.try_lock()) {
     for (int t = 0; t < ntasks; t++) fn(ctx, t);
     return;
   }
   ensure_started(p);
-  const int nworkers = static_cast<int>(p.workers.size());
-  if (nworkers == 0) {
+  if (p.workers.empty()) {
     for (int t = 0; t < ntasks; t++) fn(ctx, t);
     return;
   }
   p.fn = fn;
   p.ctx = ctx;
-  p.ntasks = ntasks;
-  p.next.store(0, std::memory_order_relaxed);
   p.done.store(0, std::memory_order_relaxed);
+  const uint64_t id = ++p.region_id;
+  p.region.store((id << 32) | static_cast<uint32_t>(ntasks), std::memory_order_release);
+  p.ticket.store(id << 32, std::memory_order_release);
   {
     std::lock_guard<std::mutex> g(p.mu);
     p.generation.fetch_add(1, std::memory_order_release);
   }
   if (p.sleepers.load() > 0) p.cv.notify_all();
   work(p);
-  for (int i = 1; p.done.load(std::memory_order_acquire) < nworkers; i++) {
+  // Waits for tasks other threads claimed, never for a worker that has yet to wake up: with
+  // more runnable threads than cores, the caller then simply does all the work itself.
+  for (int i = 1; p.done.load(std::memory_order_acquire) < ntasks; i++) {
     GL_PAUSE();
     if ((i & 255) == 0) std::this_thread::yield();
   }

@@ -265,8 +265,8 @@ void reduce_float(ReduceOp op, const View& x, const bool* reduced, T* out) {
       const i64 c0 = tile * kColTile, w = std::min(kColTile, C - c0);
       const i64 r0 = b * per, r1 = std::min(n_red, r0 + per);
       double total[kColTile], block[kColTile];
-      std::fill(total, total + w, init);
       std::fill(block, block + w, init);
+      bool folded = false;  // total holds earlier blocks (sums of more than kRowBlock rows)
       const T* p0 = base + offset_of(kept, nk - 1, ko) + c0 * cs;
       Odometer it(red, nr, r0);
       const T* rows[kRowGroup];
@@ -283,16 +283,21 @@ void reduce_float(ReduceOp op, const View& x, const bool* reduced, T* out) {
           }
         }
         r += g;
-        if (sum && (r - r0) % kRowBlock == 0) {
-          for (i64 j = 0; j < w; j++) { total[j] += block[j]; block[j] = 0; }
+        if (sum && (r - r0) % kRowBlock == 0 && r < r1) {
+          if (!folded) std::fill(total, total + w, 0.0);
+          for (i64 j = 0; j < w; j++) total[j] += block[j];
+          std::fill(block, block + w, 0.0);
+          folded = true;
         }
       }
-      for (i64 j = 0; j < w; j++) total[j] = combine(op, total[j], block[j]);
+      if (folded) {
+        for (i64 j = 0; j < w; j++) block[j] += total[j];
+      }
       if (nb == 1) {
         T* o = out + ko * C + c0;
-        for (i64 j = 0; j < w; j++) o[j] = static_cast<T>(total[j]);
+        for (i64 j = 0; j < w; j++) o[j] = static_cast<T>(block[j]);
       } else {
-        std::copy(total, total + w, parts.data() + item * kColTile);
+        std::copy(block, block + w, parts.data() + item * kColTile);
       }
     });
     if (nb > 1) {

@@ -16,6 +16,8 @@ using VMathRow = void (*)(const float* x, float* o, int64_t n);
 /** One instruction set's functions. */
 struct VMath {
   VMathRow exp, log, log1p, expm1, tanh, sigmoid, erf, sqrt, rsqrt;
+  /** dst[i * ds + j] = src[i + j * ss] for i < rows, j < cols: a transposing copy, 8 x 8 blocks in registers. */
+  void (*transpose)(const float* src, int64_t ss, float* dst, int64_t ds, int64_t rows, int64_t cols);
 };
 
 /** Reduction row loops, accumulating in double (see vmath_impl.h). */

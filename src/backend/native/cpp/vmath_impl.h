@@ -280,9 +280,9 @@ inline double fold(Vec<double>::V v) {
   return v[0];
 }
 
-/** max (or min) of a contiguous row; NaN if it holds one. */
+/** max (or min) of a contiguous row with NaN sticking (the exact path). */
 template <bool Max, class T>
-inline double extreme_impl(const T* p, int64_t n) {
+inline double extreme_exact(const T* p, int64_t n) {
   using V = typename Vec<T>::V;
   constexpr int W = Vec<T>::W;
   constexpr T inf = static_cast<T>(__builtin_inf());
@@ -297,6 +297,34 @@ inline double extreme_impl(const T* p, int64_t n) {
   }
   for (; i + W <= n; i += W) m0 = pick<Max>(m0, vload(p + i));
   T r = fold<Max>(pick<Max>(pick<Max>(m0, m1), pick<Max>(m2, m3)));
+  for (; i < n; i++) r = ((Max ? p[i] > r : p[i] < r) || p[i] != p[i]) ? p[i] : r;
+  return static_cast<double>(r);
+}
+
+/**
+ * max (or min) of a contiguous row; NaN if it holds one. The fast pass takes plain maxima
+ * (NaN ignored) and, alongside, a sum that any NaN turns to NaN (as can opposite infinities
+ * or overflows, rarely); only then is the row walked again on the exact path.
+ */
+template <bool Max, class T>
+inline double extreme_impl(const T* p, int64_t n) {
+  using V = typename Vec<T>::V;
+  constexpr int W = Vec<T>::W;
+  constexpr T inf = static_cast<T>(__builtin_inf());
+  V m0 = V{} + (Max ? -inf : inf), m1 = m0, s0 = {}, s1 = {};
+  int64_t i = 0;
+  for (; i + 2 * W <= n; i += 2 * W) {
+    const V a = vload(p + i), b = vload(p + i + W);
+    m0 = (Max ? a > m0 : a < m0) ? a : m0;
+    m1 = (Max ? b > m1 : b < m1) ? b : m1;
+    s0 += a;
+    s1 += b;
+  }
+  const V s = s0 + s1;
+  T z = 0;
+  for (int k = 0; k < W; k++) z += s[k];
+  if (z != z) return extreme_exact<Max>(p, n);
+  T r = fold<Max>(pick<Max>(m0, m1));
   for (; i < n; i++) r = ((Max ? p[i] > r : p[i] < r) || p[i] != p[i]) ? p[i] : r;
   return static_cast<double>(r);
 }
@@ -345,6 +373,56 @@ inline void acc_extreme_impl(double* __restrict acc, const T* const* rows, int n
   }
 }
 
+// ---- transposing copies --------------------------------------------------------------------
+
+/** Rows r[0..8) of an 8 x 8 block become its columns (unpack, shuffle, swap halves). */
+inline void transpose8(v8f* r) {
+  v8f t[8], u[8];
+  for (int k = 0; k < 8; k += 2) {
+    t[k] = __builtin_shufflevector(r[k], r[k + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+    t[k + 1] = __builtin_shufflevector(r[k], r[k + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+  }
+  for (int k = 0; k < 8; k += 4) {
+    u[k] = __builtin_shufflevector(t[k], t[k + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[k + 1] = __builtin_shufflevector(t[k], t[k + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+    u[k + 2] = __builtin_shufflevector(t[k + 1], t[k + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[k + 3] = __builtin_shufflevector(t[k + 1], t[k + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+  }
+  for (int k = 0; k < 4; k++) {
+    r[k] = __builtin_shufflevector(u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    r[k + 4] = __builtin_shufflevector(u[k], u[k + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+  }
+}
+
+// Walks the destination row-major in bands of 16 rows, so each destination row is written as
+// one sequential stream (what a cold output needs) and each source line (16 values along i) is
+// used up by one 8 x 16 load.
+void transpose_f32(const float* src, int64_t ss, float* dst, int64_t ds, int64_t rows, int64_t cols) {
+  int64_t i0 = 0;
+  for (; i0 + 16 <= rows; i0 += 16) {
+    int64_t j0 = 0;
+    for (; j0 + 8 <= cols; j0 += 8) {
+      v8f lo[8], hi[8];
+      for (int k = 0; k < 8; k++) {
+        __builtin_memcpy(&lo[k], src + i0 + (j0 + k) * ss, sizeof(v8f));
+        __builtin_memcpy(&hi[k], src + i0 + 8 + (j0 + k) * ss, sizeof(v8f));
+      }
+      transpose8(lo);
+      transpose8(hi);
+      for (int k = 0; k < 8; k++) {
+        __builtin_memcpy(dst + (i0 + k) * ds + j0, &lo[k], sizeof(v8f));
+        __builtin_memcpy(dst + (i0 + 8 + k) * ds + j0, &hi[k], sizeof(v8f));
+      }
+    }
+    for (; j0 < cols; j0++) {
+      for (int k = 0; k < 16; k++) dst[(i0 + k) * ds + j0] = src[i0 + k + j0 * ss];
+    }
+  }
+  for (; i0 < rows; i0++) {
+    for (int64_t j = 0; j < cols; j++) dst[i0 * ds + j] = src[i0 + j * ss];
+  }
+}
+
 /** o = F(x) over n contiguous floats; the tail runs as one zero-padded vector. */
 template <vf (*F)(vf)>
 void row(const float* x, float* o, int64_t n) {
@@ -385,6 +463,7 @@ void fill_table(VMath* t, VReduce* r) {
   t->erf = row<erf_v>;
   t->sqrt = row<sqrt_v>;
   t->rsqrt = row<rsqrt_v>;
+  t->transpose = transpose_f32;
 }
 
 }  // namespace
