@@ -35,6 +35,7 @@ import { DEFAULT_WORKLOADS, OPT_IN, WORKLOADS } from "./workloads.js";
 
 const RESULT_TAG = "@@RESULT ";
 const PYTHON = "/usr/bin/python3";
+const OPENMP_BLAS = "/usr/lib/x86_64-linux-gnu/openblas-openmp";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
 
@@ -46,13 +47,15 @@ interface Args {
   verbose: boolean;
   timeoutS: number;
   table: string | null;
+  /** "openmp": PyTorch loads Debian's OpenMP build of OpenBLAS (its best 2-thread setting). */
+  torchBlas: "default" | "openmp";
   child: { peer: PeerName; threads: number; workload: string } | null;
 }
 
 function usage(msg?: string): never {
   if (msg) console.error(`bench: ${msg}`);
   console.error(
-    "usage: npm run bench -- [--workloads a,b,...] [--peers p,q,...] [--threads 1,2] [--all] [--quick] [--timeout s] [--verbose] [--table file.jsonl]\n" +
+    "usage: npm run bench -- [--workloads a,b,...] [--peers p,q,...] [--threads 1,2] [--all] [--quick] [--timeout s] [--verbose] [--table file.jsonl] [--torch-blas default|openmp]\n" +
       `  workloads: ${WORKLOADS.join(", ")}\n` +
       `    (a name selects that workload, anything else is a prefix: --workloads sgemm,dln; ${OPT_IN.join(", ")} only by name or with --all)\n` +
       `  peers: ${PEERS.join(", ")}, or gradlab for both gradlab backends (${THREADED.join(" and ")} run once per --threads count, the others with 1 thread)`,
@@ -63,7 +66,7 @@ function usage(msg?: string): never {
 function parseArgs(argv: string[]): Args {
   const args: Args = {
     workloads: [...DEFAULT_WORKLOADS], peers: [...PEERS], threads: [1, 2], quick: false, verbose: false,
-    timeoutS: 900, table: null, child: null,
+    timeoutS: 900, table: null, torchBlas: "default", child: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -74,6 +77,12 @@ function parseArgs(argv: string[]): Args {
     };
     const list = (): string[] => value().split(",").filter(Boolean);
     if (a === "--quick") args.quick = true;
+    else if (a.startsWith("--torch-blas")) {
+      const v = value();
+      if (v !== "default" && v !== "openmp") usage(`--torch-blas: expected default or openmp, got ${v}`);
+      if (v === "openmp" && !fs.existsSync(path.join(OPENMP_BLAS, "libopenblas.so.0"))) usage(`--torch-blas openmp: ${OPENMP_BLAS} is missing (apt-get install libopenblas0-openmp)`);
+      args.torchBlas = v;
+    }
     else if (a === "--all") args.workloads = [...WORKLOADS];
     else if (a === "--verbose") args.verbose = true;
     else if (a.startsWith("--workloads")) {
@@ -139,7 +148,11 @@ function command(job: Job, args: Args): { file: string; argv: string[]; env: Nod
   if (job.peer === "pytorch") {
     const t = String(job.threads);
     // OpenBLAS keeps its own pool sized at load time: pin it (and OpenMP's) to the thread count.
-    const env = { ...process.env, OPENBLAS_NUM_THREADS: t, OMP_NUM_THREADS: t, MKL_NUM_THREADS: t };
+    const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: t, OMP_NUM_THREADS: t, MKL_NUM_THREADS: t };
+    // Debian's default OpenBLAS runs its own pthread pool beside PyTorch's OpenMP one, and the two
+    // fight over 2 cores; the OpenMP build shares one pool (PEERS.md's best 2-thread figures).
+    // extra.blas in each record names the library actually loaded.
+    if (args.torchBlas === "openmp") env.LD_LIBRARY_PATH = [OPENMP_BLAS, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":");
     return { file: PYTHON, argv: [path.join(here, "peers", "pytorch.py"), job.workload, t, ...quick], env };
   }
   // --expose-gc lets the child collect garbage before reading memory (the "memory stays flat" check).
