@@ -262,23 +262,6 @@ bool costly(UnaryOp op) {
   }
 }
 
-/**
- * Runs body(start, len) over [0, n) in chunks, on the pool when n >= min_parallel. Each chunk
- * is an independent range of output elements, so the result does not depend on the threads.
- */
-template <class F>
-void for_chunks(i64 n, F body, i64 min_parallel = kParallelElements) {
-  const int threads = pool_threads();
-  if (n < min_parallel || threads <= 1) {
-    body(i64(0), n);
-    return;
-  }
-  const i64 per = (n + threads - 1) / threads;
-  parallel_for(threads, [&](int t) {
-    const i64 start = t * per;
-    if (start < n) body(start, std::min(per, n - start));
-  });
-}
 
 
 // Side of the square tiles a kernel walks when an operand is transposed against the output,
@@ -520,7 +503,7 @@ void binary(BinaryOp op, const View& a, const View& b, void* out, DType out_dt) 
   // Dense with dense or with a broadcast scalar: one long row, split across threads when large.
   if ((typed || compare) && (a_dense || scalar(a)) && (b_dense || scalar(b))) {
     const i64 sa = a_dense ? 1 : 0, sb = b_dense ? 1 : 0;
-    for_chunks(n, [&](i64 s, i64 len) { run_row(a.offset + s * sa, sa, b.offset + s * sb, sb, s, len, nullptr, nullptr, nullptr); });
+    for_chunks(n, [&](i64 s, i64 len) { run_row(a.offset + s * sa, sa, b.offset + s * sb, sb, s, len, nullptr, nullptr, nullptr); }, kParallelElements);
     return;
   }
   const i64* st[2] = {a.strides, b.strides};
@@ -586,7 +569,7 @@ void select_rows(const View& c, const View& a, const View& b, U* out) {
   if (it0.rows == 1) {  // one long row (dense operands): split it
     for_chunks(it0.inner, [&](i64 s, i64 len) {
       run(cd + it0.offs[0] + s * sc, ad + it0.offs[1] + s * sa, bd + it0.offs[2] + s * sb, out + s, len);
-    });
+    }, kParallelElements);
     return;
   }
   each_rows(it0, kParallelElements, [&](RowIter<3>& it, i64 r0, i64 r1) {

@@ -44,21 +44,6 @@ void axpy_row(T* d, i64 sd, const T* s, i64 ss, i64 n, T a, bool unit) {
   }
 }
 
-/** Runs body(start, len) over [0, n) in equal chunks, on the pool when n >= min_parallel. */
-template <class F>
-void for_chunks(i64 n, F body, i64 min_parallel) {
-  const int threads = pool_threads();
-  if (n < min_parallel || threads <= 1) {
-    body(i64(0), n);
-    return;
-  }
-  const i64 per = (n + threads - 1) / threads;
-  parallel_for(threads, [&](int t) {
-    const i64 start = t * per;
-    if (start < n) body(start, std::min(per, n - start));
-  });
-}
-
 template <class T>
 void axpy_typed(const View& dst, const View& src, T a, bool unit) {
   const i64* st[2] = {dst.strides, src.strides};

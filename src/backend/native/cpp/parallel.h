@@ -2,6 +2,8 @@
 // for parallel regions, so a kernel pays a wake-up, never a thread creation.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 
@@ -26,6 +28,25 @@ template <class F>
 void parallel_for(int ntasks, F&& f) {
   using Fn = std::remove_reference_t<F>;
   parallel_run(ntasks, [](void* ctx, int t) { (*static_cast<Fn*>(ctx))(t); }, const_cast<void*>(static_cast<const void*>(&f)));
+}
+
+/**
+ * Runs body(start, len) over [0, n) in one chunk per thread, on the pool when
+ * n >= min_parallel. Each chunk is an independent range of outputs, so results do not depend
+ * on the thread count.
+ */
+template <class F>
+void for_chunks(int64_t n, F body, int64_t min_parallel) {
+  const int threads = pool_threads();
+  if (n < min_parallel || threads <= 1) {
+    body(int64_t(0), n);
+    return;
+  }
+  const int64_t per = (n + threads - 1) / threads;
+  parallel_for(threads, [&](int t) {
+    const int64_t start = t * per;
+    if (start < n) body(start, std::min(per, n - start));
+  });
 }
 
 }  // namespace gl
