@@ -6,6 +6,7 @@ import type { ArgReduceOp, Backend, BinaryOp, MatmulArgs, ReduceOp, ScanOp, Unar
 import { BINARY_OPS, UNARY_OPS } from "../kernels.js";
 import { jsBackend } from "../js/index.js";
 import type { NativeAddon } from "./addon.js";
+import { writeView } from "./meta.js";
 import { nativeConvKernels } from "./conv.js";
 import { createNativeNormKernels } from "./norm.js";
 import { createNativeLinalg } from "./linalg.js";
@@ -95,11 +96,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
     for (let i = 0; i < nd; i++) m[pos++] = v.strides[i];
   };
   const view = (v: View): void => {
-    const nd = v.shape.length;
-    m[pos++] = nd;
-    m[pos++] = v.offset;
-    for (let i = 0; i < nd; i++) m[pos++] = v.shape[i];
-    for (let i = 0; i < nd; i++) m[pos++] = v.strides[i];
+    pos = writeView(m, pos, v);
   };
   const tooDeep = (...views: View[]): boolean => views.some((v) => v.shape.length > MAX_DIMS);
 

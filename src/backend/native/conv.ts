@@ -6,6 +6,7 @@ import { numel } from "../../tensor/shape.js";
 import type { View } from "../kernels.js";
 import { jsBackend } from "../js/index.js";
 import type { NativeAddon } from "./addon.js";
+import { writeView } from "./meta.js";
 
 // The convolution and pooling kernels of the native backend (cpp/conv.cc). Each call writes
 // its operands' views and integer parameters into the shared metadata array in the order
@@ -40,11 +41,7 @@ export function nativeConvKernels(addon: NativeAddon, io: NativeIo): ConvKernels
   const m = io.meta;
   let pos = 0;
   const view = (v: View): void => {
-    const nd = v.shape.length;
-    m[pos++] = nd;
-    m[pos++] = v.offset;
-    for (let i = 0; i < nd; i++) m[pos++] = v.shape[i];
-    for (let i = 0; i < nd; i++) m[pos++] = v.strides[i];
+    pos = writeView(m, pos, v);
   };
   const ints = (...vs: number[]): void => {
     for (const v of vs) m[pos++] = v;

@@ -1,6 +1,7 @@
 import type { LinalgKernels, LuFactors, QrMode, View } from "../kernels.js";
 import { jsBackend } from "../js/index.js";
 import type { NativeAddon } from "./addon.js";
+import { writeView } from "./meta.js";
 
 // The LinalgKernels on the addon's linalg() entry (cpp/linalg.cc). Inputs travel as views
 // in the shared metadata array ([nviews, nd, offset, shape..., strides...] each); outputs
@@ -41,11 +42,7 @@ export function createNativeLinalg(addon: NativeAddon, meta: Float64Array): Lina
   const js = jsBackend.linalg;
   let pos = 0;
   const view = (v: View): void => {
-    const nd = v.shape.length;
-    meta[pos++] = nd;
-    meta[pos++] = v.offset;
-    for (let i = 0; i < nd; i++) meta[pos++] = v.shape[i];
-    for (let i = 0; i < nd; i++) meta[pos++] = v.strides[i];
+    pos = writeView(meta, pos, v);
   };
   const views = (...vs: View[]): void => {
     pos = 0;
