@@ -6,6 +6,8 @@ import { axpyInto } from "../ops/fused.js";
 import { noGrad } from "../ops/graph.js";
 import { ones, zeros } from "../tensor/creation.js";
 import { fmtShape, shapesEqual } from "../tensor/shape.js";
+import type { Storage } from "../tensor/storage.js";
+import { nextStorageSerial } from "../tensor/storage.js";
 import { Tensor } from "../tensor/tensor.js";
 
 // The backward engine: one walk over the graph in reverse creation order (a node's
@@ -61,10 +63,32 @@ function detachedCopy(g: Tensor): Tensor {
   return Tensor.fromArray(backend().copy(g, g.dtype), g.shape, g.dtype);
 }
 
-function accumulate(v: Tensor, g: Tensor, createGraph: boolean): void {
+/**
+ * Whether a leaf's first gradient may take `g`'s memory instead of a copy (PyTorch steals
+ * the buffer when nothing else holds it). Without reference counts, "nothing else holds it"
+ * is approximated by: no hooks or retained gradients anywhere in the graph (they could keep
+ * it), storage created during this backward pass (not a root gradient, saved or user tensor),
+ * not already given to another leaf, and g spanning its whole storage contiguously.
+ */
+interface StealPolicy {
+  readonly allowed: boolean;
+  readonly since: number;
+  readonly taken: Set<Storage>;
+}
+
+function mayTake(g: Tensor, policy: StealPolicy | null): boolean {
+  if (!policy || !policy.allowed) return false;
+  const s = g.storage;
+  if (s.serial < policy.since || policy.taken.has(s)) return false;
+  if (g.offset !== 0 || s.data.length !== g.numel() || !g.isContiguous()) return false;
+  policy.taken.add(s);
+  return true;
+}
+
+function accumulate(v: Tensor, g: Tensor, createGraph: boolean, policy: StealPolicy | null = null): void {
   if (!createGraph && g.requiresGrad) g = g.detach();
   if (v._grad === null) {
-    v._grad = createGraph ? g : detachedCopy(g);
+    v._grad = createGraph ? g : mayTake(g, policy) ? g : detachedCopy(g);
   } else if (createGraph || v._grad.requiresGrad) {
     v._grad = add(v._grad, g);
   } else if (!axpyInto(v._grad, g, 1)) {
@@ -113,6 +137,14 @@ export function execute(roots: [Node, number][], rootGrads: Tensor[], opts: Back
     }
   }
 
+  // A leaf may take its first gradient's memory only when no hook or retained gradient in
+  // the graph can hold a reference to it (see mayTake).
+  const hooked = (n: Node): boolean =>
+    (n.preHooks !== null && n.preHooks.some((h) => h.length > 0)) || (n.retained !== null && n.retained.some((t) => t !== null));
+  let quiet = !createGraph && !captures;
+  if (quiet) for (const n of seen) if (hooked(n)) { quiet = false; break; }
+  const policy: StealPolicy = { allowed: quiet, since: nextStorageSerial(), taken: new Set() };
+
   const buffers = new Map<Node, (Tensor | null)[]>();
   const addGrad = (n: Node, nr: number, g: Tensor) => {
     let buf = buffers.get(n);
@@ -159,7 +191,7 @@ export function execute(roots: [Node, number][], rootGrads: Tensor[], opts: Back
 
       let inputGrads: (Tensor | null)[] | null = null;
       if (node instanceof AccumulateGrad) {
-        if (!captures && grads && grads[0]) accumulate(node.variable, grads[0], createGraph);
+        if (!captures && grads && grads[0]) accumulate(node.variable, grads[0], createGraph, policy);
       } else if (grads && (!needed || needed.has(node))) {
         if (node.released || !node.backwardFn) {
           throw new Error(

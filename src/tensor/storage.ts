@@ -6,5 +6,14 @@ import type { DType, TypedArray } from "./dtype.js";
  */
 export class Storage {
   version = 0;
+  /** Creation order: storages made after a point have serial >= nextStorageSerial() read then. */
+  readonly serial = nextSerial++;
   constructor(public readonly data: TypedArray, public readonly dtype: DType) {}
+}
+
+let nextSerial = 0;
+
+/** The serial the next storage will get (autograd uses it to tell its own temporaries apart). */
+export function nextStorageSerial(): number {
+  return nextSerial;
 }
