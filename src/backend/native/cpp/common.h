@@ -2,7 +2,9 @@
 // scalar conversions that give PyTorch's (and the js backend's) casting rules.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdint>
 #include <cstring>
 
@@ -166,5 +168,42 @@ inline bool is_dense(const i64* strides, int nd, const i64* shape) {
   }
   return true;
 }
+
+/**
+ * N per-thread scratch buffers that only grow, 64-byte aligned. Each kernel family keeps its
+ * own thread_local set (GEMM runs inside conv, so they must not share slots); the buffers are
+ * freed when their thread exits. get() returns nullptr if the allocation fails.
+ */
+template <int N>
+class ScratchSet {
+ public:
+  ScratchSet() = default;
+  ScratchSet(const ScratchSet&) = delete;
+  ScratchSet& operator=(const ScratchSet&) = delete;
+  ~ScratchSet() {
+    for (Buf& b : bufs_) std::free(b.p);
+  }
+
+  /** Room for n elements of T in buffer `slot` (its contents are not kept when it grows). */
+  template <class T>
+  T* get(int slot, size_t n) {
+    Buf& b = bufs_[slot];
+    const size_t bytes = (std::max<size_t>(n * sizeof(T), 64) + 63) / 64 * 64;
+    if (b.cap < bytes) {
+      std::free(b.p);
+      const size_t cap = std::max(bytes, b.cap * 2);
+      b.p = std::aligned_alloc(64, cap);
+      b.cap = b.p != nullptr ? cap : 0;
+    }
+    return static_cast<T*>(b.p);
+  }
+
+ private:
+  struct Buf {
+    void* p = nullptr;
+    size_t cap = 0;
+  };
+  Buf bufs_[N];
+};
 
 }  // namespace gl

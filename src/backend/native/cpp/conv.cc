@@ -47,22 +47,11 @@ constexpr i64 kDepth = 512;
 constexpr i64 kForwardCols = i64(1) << 17;
 constexpr i64 kSlices = 8;
 
-/** A per-thread, 64-byte aligned scratch buffer that only grows; slot picks one of a kernel's buffers. */
+/** This thread's conv scratch buffer `slot` (see ScratchSet), room for n elements. */
 template <class T>
 T* scratch(int slot, i64 n) {
-  struct Buf {
-    void* p = nullptr;
-    size_t cap = 0;
-  };
-  thread_local Buf bufs[5];
-  Buf& b = bufs[slot];
-  const size_t bytes = std::max<size_t>(static_cast<size_t>(n) * sizeof(T), 64);
-  if (b.cap < bytes) {
-    std::free(b.p);
-    b.cap = (bytes + 63) / 64 * 64;
-    b.p = std::aligned_alloc(64, b.cap);
-  }
-  return static_cast<T*>(b.p);
+  thread_local ScratchSet<5> set;
+  return set.get<T>(slot, static_cast<size_t>(n));
 }
 
 /** The view's elements in row-major order: its own memory when dense, else a copy into buf. */

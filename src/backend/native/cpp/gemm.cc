@@ -49,22 +49,11 @@ constexpr double kParallelWork = 1024.0 * 1024.0;
 // Products up to this size (multiply-adds) may read A in place instead of packing it (gemm_blocks).
 constexpr double kDirectWork = 128.0 * 128.0 * 128.0;
 
-/** A per-thread, 64-byte aligned scratch buffer that only grows. */
+/** This thread's GEMM packing buffer `slot` (see ScratchSet), room for n elements. */
 template <class T>
 T* scratch(int slot, size_t n) {
-  struct Buf {
-    void* p = nullptr;
-    size_t cap = 0;
-  };
-  thread_local Buf bufs[2];
-  Buf& b = bufs[slot];
-  const size_t bytes = n * sizeof(T);
-  if (b.cap < bytes) {
-    std::free(b.p);
-    b.cap = std::max(bytes, b.cap * 2);
-    b.p = std::aligned_alloc(64, (b.cap + 63) / 64 * 64);
-  }
-  return static_cast<T*>(b.p);
+  thread_local ScratchSet<2> set;
+  return set.get<T>(slot, n);
 }
 
 /** Packs A[0:mc, 0:kc] into MR-row panels, k-major; a last, shorter panel is packed as narrow as its rows. */

@@ -435,6 +435,15 @@ void complete_basis(double* y, i64 count, i64 len, std::vector<uint8_t>& have) {
 
 // ---- SVD ---------------------------------------------------------------------------
 
+/** Applies the rotation (cs, sn) to columns p and q of the row-major n x n matrix m. */
+void rotate_columns(double* m, i64 n, i64 p, i64 q, double cs, double sn) {
+  for (i64 r = 0; r < n; r++) {
+    const double x = m[r * n + p], y = m[r * n + q];
+    m[r * n + p] = cs * x - sn * y;
+    m[r * n + q] = sn * x + cs * y;
+  }
+}
+
 /**
  * One-sided (Hestenes) Jacobi: rotates pairs of the k rows of g (length len each) until
  * they are mutually orthogonal relative to their norms, accumulating the rotations into
@@ -466,13 +475,7 @@ void one_sided_jacobi(double* g, i64 k, i64 len, double* j) {
           gp[r] = cs * x - sn * y;
           gq[r] = sn * x + cs * y;
         }
-        if (j != nullptr) {
-          for (i64 r = 0; r < k; r++) {
-            const double x = j[r * k + p], y = j[r * k + q];
-            j[r * k + p] = cs * x - sn * y;
-            j[r * k + q] = sn * x + cs * y;
-          }
-        }
+        if (j != nullptr) rotate_columns(j, k, p, q, cs, sn);
       }
     }
     if (!rotated) return;
@@ -844,13 +847,7 @@ void symmetric_jacobi(double* s, i64 n, double* v) {
         s[q * n + q] = aqq + t * apq;
         s[p * n + q] = 0;
         s[q * n + p] = 0;
-        if (v != nullptr) {
-          for (i64 r = 0; r < n; r++) {
-            const double x = v[r * n + p], y = v[r * n + q];
-            v[r * n + p] = cs * x - sn * y;
-            v[r * n + q] = sn * x + cs * y;
-          }
-        }
+        if (v != nullptr) rotate_columns(v, n, p, q, cs, sn);
       }
     }
     if (!rotated) return;
