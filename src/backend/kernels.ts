@@ -81,8 +81,10 @@ export interface LinalgKernels {
    * SVD of [..., m, n] by one-sided Jacobi: S [k] descending; U [m, m or k] and Vh [n or k, n]
    * (fullMatrices), each left singular vector's largest-magnitude entry made positive.
    * Without computeUV, u and vh are empty. A matrix with non-finite entries gives NaNs.
+   * For a float32 input a backend may return u already rounded to float32 (a Float32Array):
+   * U is the one long output, and rounding it as it is formed saves a pass over it.
    */
-  svd(a: View, fullMatrices: boolean, computeUV: boolean): { u: Float64Array; s: Float64Array; vh: Float64Array };
+  svd(a: View, fullMatrices: boolean, computeUV: boolean): { u: Float64Array | Float32Array; s: Float64Array; vh: Float64Array };
   /**
    * Symmetric eigendecomposition of [..., n, n] (reading the `upper` or lower triangle) by
    * cyclic Jacobi: eigenvalues [n] ascending, eigenvectors as columns of [n, n], each with

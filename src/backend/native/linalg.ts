@@ -32,6 +32,12 @@ function fresh(n: number): Float64Array {
   return new Float64Array(Buffer.allocUnsafeSlow(n * 8).buffer, 0, n);
 }
 
+/** A Float32Array of n elements that the caller fills completely. */
+function fresh32(n: number): Float32Array {
+  if (n * 4 < UNINITIALISED_BYTES) return new Float32Array(n);
+  return new Float32Array(Buffer.allocUnsafeSlow(n * 4).buffer, 0, n);
+}
+
 /**
  * The native linalg kernels over `addon`, writing view records into `meta` (the array the
  * addon reads them from). Empty matrices and views deeper than the addon takes run on the
@@ -100,11 +106,12 @@ export function createNativeLinalg(addon: NativeAddon, meta: Float64Array): Lina
       return { q, r };
     },
 
-    svd(a: View, fullMatrices: boolean, computeUV: boolean): { u: Float64Array; s: Float64Array; vh: Float64Array } {
+    svd(a: View, fullMatrices: boolean, computeUV: boolean): { u: Float64Array | Float32Array; s: Float64Array; vh: Float64Array } {
       if (unfit(a)) return js.svd(a, fullMatrices, computeUV);
       const m = last(a, 2), n = last(a, 1), k = Math.min(m, n), batch = batchCount(a.shape);
       const uc = fullMatrices ? m : k, vr = fullMatrices ? n : k;
-      const u = fresh(computeUV ? batch * m * uc : 0);
+      // A float32 input gets U in float32 straight from the kernel (one rounding, no copy).
+      const u = a.data instanceof Float32Array ? fresh32(computeUV ? batch * m * uc : 0) : fresh(computeUV ? batch * m * uc : 0);
       const s = fresh(batch * k);
       const vh = fresh(computeUV ? batch * vr * n : 0);
       views(a);

@@ -52,10 +52,13 @@ export function checkSameDtype(A: Tensor, B: Tensor, op: string): void {
 /** The batch dims of a matrix tensor. */
 export const batchOf = (t: Tensor): number[] => t.shape.slice(0, -2);
 
-/** Wraps a float64 kernel result as a tensor of `dtype`. */
-export function fromF64(data: Float64Array, shape: Shape, dtype: DType): Tensor {
-  if (dtype === "float64") return Tensor.fromArray(data, shape, "float64");
-  return Tensor.fromArray(Float32Array.from(data), shape, dtype);
+/**
+ * Wraps a kernel result (float64, or float32 already rounded for a float32 input) as a
+ * tensor of `dtype`, converting only when the precisions differ.
+ */
+export function fromF64(data: Float64Array | Float32Array, shape: Shape, dtype: DType): Tensor {
+  if (dtype === "float64") return Tensor.fromArray(data instanceof Float64Array ? data : Float64Array.from(data), shape, "float64");
+  return Tensor.fromArray(data instanceof Float32Array ? data : Float32Array.from(data), shape, dtype);
 }
 
 /** A kernel view of `t` broadcast to `shape` (stride 0 on broadcast dims). */

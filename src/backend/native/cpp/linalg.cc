@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <memory>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 #include <vector>
 
@@ -487,83 +488,128 @@ struct SvdWork {
   // x is overwritten whole by each load: not zero-filled (640 KB of memset for a 10000 x 8 A).
   std::unique_ptr<double[]> x;
   i64 x_size = 0;
-  std::vector<double> tau, g, j, y, yr, norms, t, top, vty, w;
+  std::vector<double> tau, g, j, y, yr, norms, t, top, vty, w, ud;
   std::vector<i64> order;
   std::vector<uint8_t> have;
 };
 
+// Four doubles: one AVX2 register (two SSE2 ones). A row's eight columns are two of them.
+typedef double Quad __attribute__((vector_size(32)));
+typedef long long QuadMask __attribute__((vector_size(32)));
+typedef float QuadF __attribute__((vector_size(16)));
+
+/** Tracks the first largest magnitude of each lane (strict >: an earlier row keeps a tie). */
+__attribute__((always_inline)) inline void track_lead(const Quad& v, Quad& best, Quad& lead) {
+  const Quad mag = reinterpret_cast<Quad>(reinterpret_cast<QuadMask>(v) & (QuadMask{} + 0x7fffffffffffffffLL));
+  const QuadMask beats = mag > best;
+  best = beats ? mag : best;
+  lead = beats ? v : lead;
+}
+
 /**
- * U = Y0 - V W (m x k, row-major), then, with `signs`, each column made sign-definite:
- * sign[i] = -1 where column i's first largest-magnitude entry is negative (else all 1). The first k rows (where V has its
- * unit diagonal and zeros above) go one by one; the rest in blocks of rows, column by
- * column in a small buffer (contiguous loops over the reflectors x), then transposed out.
+ * U = Y0 - V W (len x k, row-major; into u, or rounded once into u32 when that is set),
+ * then, with `signs`, each column made sign-definite: sign[i] = -1 where column i's first
+ * largest-magnitude entry is negative (else all 1). The first k rows (where V has its unit
+ * diagonal and zeros above) go one by one; below them Y0 is zero and each row is
+ * -sum_c V(r, c) W(c, :), eight columns at a time in registers, reflectors in order (the
+ * same operations, in the same order, as a column at a time), leads tracked as it goes.
  */
-GL_VECTOR_CLONES void tall_rows(const double* x, i64 len, i64 k, const double* top, const double* wm, double* u, double* sign, bool signs) {
-  // Buffer columns a little over 2 KB apart, so the row-wise reads do not alias in L1.
-  constexpr i64 kBlock = 256, kLd = kBlock + 8;
-  std::vector<double> buf(static_cast<size_t>(kLd * k + 2 * k));
-  double* yb = buf.data();
-  double* best = yb + kLd * k;
+GL_VECTOR_CLONES void tall_rows(const double* x, i64 len, i64 k, const double* top, const double* wm, double* u, float* u32, double* sign, bool signs) {
+  const i64 head = std::min(k, len);
+  // The first rows, and each column's first largest magnitude so far.
+  std::vector<double> buf(static_cast<size_t>(head * k + 2 * k));
+  double* rows = buf.data();
+  double* best = rows + head * k;
   double* lead = best + k;
   for (i64 i = 0; i < k; i++) { best[i] = -1; lead[i] = 0; }
-  auto track = [&](const double* ur) {
-    for (i64 i = 0; i < k; i++) {
-      const double a = std::fabs(ur[i]);
-      if (a > best[i]) { best[i] = a; lead[i] = ur[i]; }
-    }
-  };
-  for (i64 r = 0; r < std::min(k, len); r++) {
-    double* ur = u + r * k;
+  for (i64 r = 0; r < head; r++) {
+    double* ur = rows + r * k;
     for (i64 i = 0; i < k; i++) ur[i] = top[r * k + i];
     for (i64 c = 0; c <= r; c++) {
       const double v = c == r ? 1.0 : x[c * len + r];
       for (i64 i = 0; i < k; i++) ur[i] -= v * wm[c * k + i];
     }
-    track(ur);
+    for (i64 i = 0; i < k; i++) {
+      const double a = std::fabs(ur[i]);
+      if (a > best[i]) { best[i] = a; lead[i] = ur[i]; }
+    }
   }
-  for (i64 r0 = k; r0 < len; r0 += kBlock) {
-    const i64 nb = std::min(kBlock, len - r0);
-    std::fill(yb, yb + kLd * k, 0.0);
+  // W's rows, eight columns at a time, zero-padded past k.
+  // (Plain doubles read with memcpy: a vector of Quad would need 32-byte-aligned allocation.)
+  std::vector<double> wq(static_cast<size_t>(8 * k));
+  for (i64 i0 = 0; i0 < k; i0 += 8) {
+    const i64 kb = std::min<i64>(8, k - i0);
+    double pad[16];
     for (i64 c = 0; c < k; c++) {
-      const double* vc = x + c * len + r0;
-      for (i64 i = 0; i < k; i++) {
-        const double d = wm[c * k + i];
-        double* yi = yb + i * kLd;
-        for (i64 r = 0; r < nb; r++) yi[r] -= d * vc[r];
+      for (i64 i = 0; i < 8; i++) wq[8 * c + i] = i < kb ? wm[c * k + i0 + i] : 0.0;
+    }
+    for (i64 i = 0; i < 8; i++) {
+      pad[i] = i < kb ? best[i0 + i] : -1.0;
+      pad[8 + i] = i < kb ? lead[i0 + i] : 0.0;
+    }
+    Quad b0, b1, l0, l1;
+    std::memcpy(&b0, pad, sizeof(Quad));
+    std::memcpy(&b1, pad + 4, sizeof(Quad));
+    std::memcpy(&l0, pad + 8, sizeof(Quad));
+    std::memcpy(&l1, pad + 12, sizeof(Quad));
+    const double* wp = wq.data();
+    for (i64 r = head; r < len; r++) {
+      Quad a0 = Quad{}, a1 = Quad{};
+      for (i64 c = 0; c < k; c++) {
+        const double xv = x[c * len + r];
+        Quad w0, w1;
+        std::memcpy(&w0, wp + 8 * c, sizeof(Quad));
+        std::memcpy(&w1, wp + 8 * c + 4, sizeof(Quad));
+        a0 -= xv * w0;
+        a1 -= xv * w1;
+      }
+      track_lead(a0, b0, l0);
+      track_lead(a1, b1, l1);
+      if (kb == 8) {
+        if (u32 != nullptr) {
+          const QuadF f0 = __builtin_convertvector(a0, QuadF), f1 = __builtin_convertvector(a1, QuadF);
+          std::memcpy(u32 + r * k + i0, &f0, sizeof(QuadF));
+          std::memcpy(u32 + r * k + i0 + 4, &f1, sizeof(QuadF));
+        } else {
+          std::memcpy(u + r * k + i0, &a0, sizeof(Quad));
+          std::memcpy(u + r * k + i0 + 4, &a1, sizeof(Quad));
+        }
+      } else {
+        double row[8];
+        std::memcpy(row, &a0, sizeof(Quad));
+        std::memcpy(row + 4, &a1, sizeof(Quad));
+        for (i64 i = 0; i < kb; i++) {
+          if (u32 != nullptr) u32[r * k + i0 + i] = static_cast<float>(row[i]);
+          else u[r * k + i0 + i] = row[i];
+        }
       }
     }
-    // Leads from the buffer's columns (reading back the transposed rows would stall on
-    // store forwarding), then the rows out.
-    for (i64 i = 0; i < (signs ? k : 0); i++) {
-      const double* yi = yb + i * kLd;
-      // The block's largest magnitude in eight independent lanes (a vector loop), then its
-      // first position, only when it beats the columns's lead so far.
-      double lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      i64 r = 0;
-      for (; r + 8 <= nb; r += 8) {
-        for (int t = 0; t < 8; t++) lanes[t] = std::max(lanes[t], std::fabs(yi[r + t]));
-      }
-      for (; r < nb; r++) lanes[0] = std::max(lanes[0], std::fabs(yi[r]));
-      double top_abs = 0;
-      for (int t = 0; t < 8; t++) top_abs = std::max(top_abs, lanes[t]);
-      if (!(top_abs > best[i])) continue;
-      for (r = 0; std::fabs(yi[r]) != top_abs; r++) {}
-      best[i] = top_abs;
-      lead[i] = yi[r];
-    }
-    for (i64 r = 0; r < nb; r++) {
-      double* ur = u + (r0 + r) * k;
-      for (i64 i = 0; i < k; i++) ur[i] = yb[i * kLd + r];
-    }
+    std::memcpy(pad, &b0, sizeof(Quad));
+    std::memcpy(pad + 4, &b1, sizeof(Quad));
+    std::memcpy(pad + 8, &l0, sizeof(Quad));
+    std::memcpy(pad + 12, &l1, sizeof(Quad));
+    for (i64 i = 0; i < kb; i++) { best[i0 + i] = pad[i]; lead[i0 + i] = pad[8 + i]; }
   }
   bool any = false;
   for (i64 i = 0; i < k; i++) {
     sign[i] = signs && lead[i] < 0 ? -1.0 : 1.0;
     any = any || sign[i] < 0;
   }
+  // The first rows, signed; then the sign flips of the rest (exact: a negation).
+  for (i64 r = 0; r < head; r++) {
+    for (i64 i = 0; i < k; i++) {
+      const double v = rows[r * k + i] * sign[i];
+      if (u32 != nullptr) u32[r * k + i] = static_cast<float>(v);
+      else u[r * k + i] = v;
+    }
+  }
   if (!any) return;
-  for (i64 r = 0; r < len; r++) {
-    for (i64 i = 0; i < k; i++) u[r * k + i] *= sign[i];
+  for (i64 r = head; r < len; r++) {
+    if (u32 != nullptr) {
+      for (i64 i = 0; i < k; i++) u32[r * k + i] *= static_cast<float>(sign[i]);
+    } else {
+      for (i64 i = 0; i < k; i++) u[r * k + i] *= sign[i];
+    }
   }
 }
 
@@ -573,7 +619,7 @@ GL_VECTOR_CLONES void tall_rows(const double* x, i64 len, i64 k, const double* t
  * reflector). Tall: U = Y (m x k, row-major, made sign-definite in the same pass) and
  * Vh = J^T; wide: U = J and Vh = Y^T. w.yr holds Y_R's columns as rows, w.j holds J.
  */
-void thin_vectors(SvdWork& w, i64 len, i64 k, bool tall, const i64* order, double* u, double* vh) {
+void thin_vectors(SvdWork& w, i64 len, i64 k, bool tall, const i64* order, double* u, float* u32, double* vh) {
   const double* x = w.x.get();
   w.t.resize(static_cast<size_t>(k * k));
   w.top.resize(static_cast<size_t>(k * k));
@@ -611,7 +657,7 @@ void thin_vectors(SvdWork& w, i64 len, i64 k, bool tall, const i64* order, doubl
     return;
   }
   std::vector<double> sign(static_cast<size_t>(k));
-  tall_rows(x, len, k, top, wm, u, sign.data(), true);
+  tall_rows(x, len, k, top, wm, u, u32, sign.data(), true);
   const double* vr = sign.data();
   // Vh = J^T in singular-value order, with the signs of U's columns.
   for (i64 i = 0; i < k; i++) {
@@ -626,7 +672,7 @@ void thin_vectors(SvdWork& w, i64 len, i64 k, bool tall, const i64* order, doubl
  * Jacobi sweeps k-vectors instead of len-vectors; then Y = Q [Y_R; 0] by applying the
  * reflectors, and Q's further columns complete Y to a basis when fullMatrices asks.
  */
-void svd_one(const Matrices& A, i64 b, bool full, bool uv, double* u, double* s, double* vh, SvdWork& w) {
+void svd_into(const Matrices& A, i64 b, bool full, bool uv, double* u, float* u32, double* s, double* vh, SvdWork& w) {
   const i64 m = A.rows, n = A.cols, k = std::min(m, n), len = std::max(m, n);
   const bool tall = m >= n;
   const i64 uc = full ? m : k, vr = full ? n : k, need = full ? len : k;
@@ -646,7 +692,8 @@ void svd_one(const Matrices& A, i64 b, bool full, bool uv, double* u, double* s,
     // No decomposition exists: report NaN (the op turns it into an error).
     std::fill(s, s + k, NAN);
     if (uv) {
-      std::fill(u, u + m * uc, NAN);
+      if (u32 != nullptr) std::fill(u32, u32 + m * uc, NAN);
+      else std::fill(u, u + m * uc, NAN);
       std::fill(vh, vh + vr * n, NAN);
     }
     return;
@@ -700,7 +747,7 @@ void svd_one(const Matrices& A, i64 b, bool full, bool uv, double* u, double* s,
     normalised(w.yr.data(), w.have);
     complete_basis(w.yr.data(), k, k, w.have);
     if (!full) {
-      thin_vectors(w, len, k, tall, order, u, vh);
+      thin_vectors(w, len, k, tall, order, u, u32, vh);
       return;
     }
     for (i64 i = 0; i < k; i++) std::copy(w.yr.data() + i * k, w.yr.data() + (i + 1) * k, y + i * len);
@@ -740,6 +787,19 @@ void svd_one(const Matrices& A, i64 b, bool full, bool uv, double* u, double* s,
   }
 }
 
+/**
+ * svd_into with U written as float64 (u) or float32 (u32, set when the input is float32):
+ * the thin U of a tall matrix is rounded as it is formed; other shapes round at the end.
+ */
+void svd_one(const Matrices& A, i64 b, bool full, bool uv, double* u, float* u32, double* s, double* vh, SvdWork& w) {
+  const i64 m = A.rows, n = A.cols, uc = full ? m : std::min(m, n);
+  if (u32 == nullptr || !uv) return svd_into(A, b, full, uv, u, nullptr, s, vh, w);
+  if (!full && m > n && n > 0) return svd_into(A, b, full, uv, nullptr, u32, s, vh, w);
+  w.ud.resize(static_cast<size_t>(m * uc));
+  svd_into(A, b, full, uv, w.ud.data(), nullptr, s, vh, w);
+  for (i64 i = 0; i < m * uc; i++) u32[i] = static_cast<float>(w.ud[i]);
+}
+
 const char* run_qr(const LinalgCall& c) {
   const Matrices A(c.views[0]);
   const i64 m = A.rows, n = A.cols, k = std::min(m, n), batch = A.batch;
@@ -771,7 +831,7 @@ const char* run_qr(const LinalgCall& c) {
         for (i64 i = 0; i < k * k; i++) eye_k[i] = (i % (k + 1)) == 0 ? 1.0 : 0.0;
         form_t(x.data(), m, k, tau.data(), t.data());
         form_w(x.data(), m, k, t.data(), eye_k.data(), vty.data(), w.data());
-        tall_rows(x.data(), m, k, eye_k.data(), w.data(), qb, sign.data(), false);
+        tall_rows(x.data(), m, k, eye_k.data(), w.data(), qb, nullptr, sign.data(), false);
         continue;
       }
       std::fill(y.begin(), y.end(), 0.0);
@@ -791,20 +851,23 @@ const char* run_svd(const LinalgCall& c) {
   const bool full = (c.flags & 1) != 0, uv = (c.flags & 2) != 0;
   const i64 uc = full ? m : k, vr = full ? n : k;
   if (c.narrays != 4) return "svd(a, u, s, vh): expected 4 arrays";
-  for (int i = 1; i < 4; i++) {
-    if (c.arrays[i].dtype != DType::F64) return "svd: outputs must be Float64Arrays";
+  for (int i = 2; i < 4; i++) {
+    if (c.arrays[i].dtype != DType::F64) return "svd: s and vh must be Float64Arrays";
   }
+  if (c.arrays[1].dtype != DType::F64 && c.arrays[1].dtype != DType::F32) return "svd: u must be a Float64Array or a Float32Array";
   if (c.arrays[2].length < batch * k || (uv && (c.arrays[1].length < batch * m * uc || c.arrays[3].length < batch * vr * n))) {
     return "svd: outputs too short";
   }
-  double* u = static_cast<double*>(c.arrays[1].data);
+  const bool u_f32 = c.arrays[1].dtype == DType::F32;
+  double* u = u_f32 ? nullptr : static_cast<double*>(c.arrays[1].data);
+  float* u32 = u_f32 ? static_cast<float*>(c.arrays[1].data) : nullptr;
   double* s = static_cast<double*>(c.arrays[2].data);
   double* vh = static_cast<double*>(c.arrays[3].data);
   const double len = static_cast<double>(std::max(m, n));
   for_batches(batch, 4.0 * len * k * k + 10.0 * k * k * k, [&](i64 lo, i64 hi) {
     SvdWork w;
     for (i64 b = lo; b < hi; b++) {
-      svd_one(A, b, full, uv, uv ? u + b * m * uc : nullptr, s + b * k, uv ? vh + b * vr * n : nullptr, w);
+      svd_one(A, b, full, uv, uv && u != nullptr ? u + b * m * uc : nullptr, uv && u32 != nullptr ? u32 + b * m * uc : nullptr, s + b * k, uv ? vh + b * vr * n : nullptr, w);
     }
   });
   return nullptr;
