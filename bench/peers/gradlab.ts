@@ -129,8 +129,11 @@ function dln(withSvd: boolean): Omit<Prepared, "threads"> {
   const y = fromArray(data.y, [nIn, nOut]);
   const rng = new Rng(1);
   const svd = withSvd ? linalgSvd() : null;
-  let w1 = gl.zeros([nHidden, nIn]);
-  let w2 = gl.zeros([nOut, nHidden]);
+  // As the PyTorch peer writes it: two bias-free nn.Linear layers and optim.SGD.
+  const l1 = new nn.Linear(nIn, nHidden, { bias: false }), l2 = new nn.Linear(nHidden, nOut, { bias: false });
+  const net = new nn.Sequential(l1, l2);
+  const w1 = l1.weight, w2 = l2.weight;
+  const opt = new optim.SGD(net.parameters(), { lr });
   const losses = new Float64Array(epochs);
   let lastS: ArrayLike<number> = [];
   let svdSeconds = 0;
@@ -147,15 +150,10 @@ function dln(withSvd: boolean): Omit<Prepared, "threads"> {
 
   const run = (): void => {
     for (let e = 0; e < epochs; e++) {
-      const out = x.matmul(w1.t()).matmul(w2.t());
-      const loss = F.mseLoss(out, y);
+      opt.zeroGrad();
+      const loss = F.mseLoss(net.forward(x), y);
       loss.backward();
-      gl.noGrad(() => {
-        w1.sub_(w1.grad!.mul(lr));
-        w2.sub_(w2.grad!.mul(lr));
-      });
-      w1.grad = null;
-      w2.grad = null;
+      opt.step();
       losses[e] = loss.item() as number;
       if (withSvd) {
         const t0 = process.hrtime.bigint();
@@ -169,12 +167,17 @@ function dln(withSvd: boolean): Omit<Prepared, "threads"> {
     unit: {
       setup: () => {
         const w = dlnInit(rng);
-        w1 = fromArray(w.w1, [nHidden, nIn]).requiresGrad_(true);
-        w2 = fromArray(w.w2, [nOut, nHidden]).requiresGrad_(true);
+        gl.noGrad(() => {
+          w1.copy_(fromArray(w.w1, [nHidden, nIn]));
+          w2.copy_(fromArray(w.w2, [nOut, nHidden]));
+        });
+        w1.grad = null;
+        w2.grad = null;
       },
       run,
     },
     extra: () => ({
+      written_as: "nn.Sequential(Linear(8, 30, {bias: false}), Linear(30, 10000, {bias: false})); F.mseLoss; optim.SGD (as the PyTorch peer)",
       ...(withSvd ? { svd_method: svd ? "gl.linalg.svd (fullMatrices: false)" : GRAM_SVD_METHOD, svd_seconds_per_run: svdSeconds / Math.max(runs, 1) } : {}),
       ...dlnSanity(losses, withSvd ? lastS : netSvd()),
     }),
