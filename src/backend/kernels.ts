@@ -106,7 +106,7 @@ export interface Backend extends ConvKernels, NormKernels {
   unary(op: UnaryOp, x: View, outDtype: DType): TypedArray;
   /** out = f(a, b); `a` and `b` already have `outShape` (broadcast dims carry stride 0). */
   binary(op: BinaryOp, a: View, b: View, outShape: Shape, outDtype: DType): TypedArray;
-  /** out = cond ? a : b, all three already broadcast to `outShape`. */
+  /** out = cond ? a : b, all three already broadcast to `outShape`; cond is true where nonzero (NaN too, as a cast to bool). */
   where(cond: View, a: View, b: View, outShape: Shape, outDtype: DType): TypedArray;
   /** Reduces over `axes` (sorted, non-negative); the output has x's shape with those axes dropped. */
   reduce(op: ReduceOp, x: View, axes: readonly number[], outDtype: DType): TypedArray;

@@ -331,6 +331,36 @@ function whereCases(gen: Generator): Case[] {
   return out;
 }
 
+/**
+ * A float32, float64 or int32 condition: true where nonzero, NaN included (a cast to bool, as
+ * PyTorch casts), not where JS finds the value truthy. NaN, -0 and 0 are drawn often.
+ */
+function whereValueCondCases(gen: Generator): Case[] {
+  const out: Case[] = [];
+  const conds: Record<"float32" | "float64" | "int32", Sampler> = {
+    float32: floats({ special: 0.5, specials: [NaN, NaN, 0, -0, Infinity, -Infinity, 1.401298464324817e-45] }),
+    float64: floats({ special: 0.5, specials: [NaN, NaN, 0, -0, Infinity, -Infinity, 5e-324] }),
+    int32: ints(-2, 2, { extremes: 0.1 }),
+  };
+  const values: Record<DType, Sampler> = { float32: floats(), float64: floats(), int32: ints(-100, 100), bool: bools };
+  let t = 0;
+  for (const cdt of ["float32", "float64", "int32"] as const) {
+    for (const dt of DTYPES) {
+      for (const shape of [...EW_SHAPES, [7, 40]]) {
+        const [lc, la, lb] = LAYOUT_TRIPLES[t++ % LAYOUT_TRIPLES.length];
+        const cond = makeView(gen, cdt, shape, lc, conds[cdt]);
+        const a = makeView(gen, dt, shape, la, values[dt]);
+        const b = makeView(gen, dt, shape, lb, values[dt]);
+        out.push({
+          label: `${cdt} cond -> ${dt} ${sh(shape)} cond ${lc}, a ${la}, b ${lb}`, outShape: shape, precision: "exact", inputs: { cond, a, b }, elementwise: true,
+          call: (bk) => bk.where(cond, a, b, shape, dt),
+        });
+      }
+    }
+  }
+  return out;
+}
+
 /** Values for a conversion from `from` to `to`: float -> int32 stays in range (out-of-range casts are undefined in C++). */
 function conversionSampler(from: DType, to: DType): Sampler {
   if (from === "bool") return bools;
@@ -764,6 +794,7 @@ export const CHECKS: readonly Check[] = [
     .map((op) => check("unary", `unary ${op} across the float32 range`, (g) => unaryRangeCases(op, g))),
   ...BINARY_OPS.map((op) => check("binary", `binary ${op}`, (g) => binaryCases(op, g))),
   check("where", "where", whereCases),
+  check("where", "where with a float or int32 condition (nonzero and NaN are true)", whereValueCondCases),
   ...(["sum", "prod", "max", "min"] as const).map((op) => check("reduce", `reduce ${op}`, (g) => reduceCases(op, g))),
   ...(["argmax", "argmin"] as const).map((op) => check("argReduce", `argReduce ${op}`, (g) => argReduceCases(op, g))),
   ...(["cumsum", "cumprod"] as const).map((op) => check("scan", `scan ${op}`, (g) => scanCases(op, g))),

@@ -284,6 +284,7 @@ export function binary(op: BinaryOp, a: View, b: View, outShape: Shape, outDtype
   return out;
 }
 
+// A condition is true where it is nonzero, NaN included (a cast to bool), not where JS finds it truthy.
 export function where(cond: View, a: View, b: View, outShape: Shape, outDtype: DType): TypedArray {
   const out = allocate(outDtype, numel(outShape));
   const it = new RowIter(outShape, [cond.strides, a.strides, b.strides], [cond.offset, a.offset, b.offset]);
@@ -291,7 +292,7 @@ export function where(cond: View, a: View, b: View, outShape: Shape, outDtype: D
   const c = cond.data, ad = a.data, bd = b.data;
   for (let r = 0, o = 0; r < it.rows; r++) {
     let ic = it.offs[0], ia = it.offs[1], ib = it.offs[2];
-    for (let j = 0; j < it.inner; j++, o++, ic += sc, ia += sa, ib += sb) out[o] = c[ic] ? ad[ia] : bd[ib];
+    for (let j = 0; j < it.inner; j++, o++, ic += sc, ia += sa, ib += sb) out[o] = c[ic] !== 0 ? ad[ia] : bd[ib];
     it.next();
   }
   return out;

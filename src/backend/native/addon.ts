@@ -39,6 +39,13 @@ export interface NativeAddon {
   /** Forces the float32 vector-math set ("avx512" | "avx2" | "generic"); false if the CPU lacks it. */
   setVmathIsa(isa: string): boolean;
   info(): { gemm: string; vmath: string; threads: number; cpus: number };
+  /**
+   * For tests only (gradlab never calls it): a native kernel's own scratch and workspace
+   * allocations over `bytes` fail as if the system had refused them, on every thread or, with
+   * `workersOnly`, only on the thread pool's workers, so out-of-memory errors can be tested.
+   * Infinity lifts the limit.
+   */
+  setAllocLimit(bytes: number, workersOnly?: boolean): void;
   /** The op names in the addon's op-code order. */
   readonly unaryOps: readonly string[];
   readonly binaryOps: readonly string[];

@@ -1,7 +1,8 @@
 // The N-API binding: decodes the arguments of each kernel call and runs the kernel on the
 // typed arrays' own memory (no copies). Shapes, strides and offsets do not travel as JS
 // arrays: the TypeScript side writes them into one Float64Array registered once with
-// setMeta(), so a call costs a few typed-array lookups and no property reads.
+// setMeta(), so a call costs a few typed-array lookups and no property reads. Each kernel
+// runs inside run_kernel (kernel_guard.h): an allocation failure becomes a JavaScript Error.
 #include <napi.h>
 
 #include <initializer_list>
@@ -19,6 +20,7 @@
 #include "fused.h"
 #include "gemm.h"
 #include "indexing.h"
+#include "kernel_guard.h"
 #include "norm.h"
 #include "linalg.h"
 #include "parallel.h"
@@ -170,6 +172,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod("setGemmIsa", &Addon::SetGemmIsa),
       InstanceMethod("setVmathIsa", &Addon::SetVmathIsa),
       InstanceMethod("info", &Addon::Info),
+      InstanceMethod("setAllocLimit", &Addon::SetAllocLimit),  // tests only (alloc.h)
       InstanceValue("unaryOps", Names(env, kUnaryNames)),
       InstanceValue("binaryOps", Names(env, kBinaryNames)),
     });
@@ -231,7 +234,7 @@ class Addon : public Napi::Addon<Addon> {
     MetaReader m = Meta();
     if (!m.shape(&x) || !m.operand(&x, arr[1])) return Fail(info.Env(), "unary: bad metadata");
     if (!Check(x, arr[1]) || arr[0].length < x.numel()) return Fail(info.Env(), "unary: view outside its storage");
-    unary(static_cast<UnaryOp>(op), x, arr[0].data, arr[0].dtype);
+    run_kernel(info.Env(), kUnaryNames[op], [&] { unary(static_cast<UnaryOp>(op), x, arr[0].data, arr[0].dtype); });
     return info.Env().Undefined();
   }
 
@@ -246,7 +249,7 @@ class Addon : public Napi::Addon<Addon> {
     for (int d = 0; d < a.nd; d++) b.shape[d] = a.shape[d];
     if (!m.operand(&a, arr[1]) || !m.operand(&b, arr[2])) return Fail(info.Env(), "binary: bad metadata");
     if (!Check(a, arr[1]) || !Check(b, arr[2]) || arr[0].length < a.numel()) return Fail(info.Env(), "binary: view outside its storage");
-    binary(static_cast<BinaryOp>(op), a, b, arr[0].data, arr[0].dtype);
+    run_kernel(info.Env(), kBinaryNames[op], [&] { binary(static_cast<BinaryOp>(op), a, b, arr[0].data, arr[0].dtype); });
     return info.Env().Undefined();
   }
 
@@ -265,7 +268,7 @@ class Addon : public Napi::Addon<Addon> {
       if (!Check(v[i], arr[i + 1])) return Fail(info.Env(), "where: view outside its storage");
     }
     if (arr[0].length < v[0].numel()) return Fail(info.Env(), "where: output too short");
-    where(v[0], v[1], v[2], arr[0].data, arr[0].dtype);
+    run_kernel(info.Env(), "where", [&] { where(v[0], v[1], v[2], arr[0].data, arr[0].dtype); });
     return info.Env().Undefined();
   }
 
@@ -276,7 +279,7 @@ class Addon : public Napi::Addon<Addon> {
     MetaReader m = Meta();
     if (!m.shape(&x) || !m.operand(&x, arr[1])) return Fail(info.Env(), "copy: bad metadata");
     if (!Check(x, arr[1]) || arr[0].length < x.numel()) return Fail(info.Env(), "copy: view outside its storage");
-    copy(x, arr[0].data, arr[0].dtype);
+    run_kernel(info.Env(), "copy", [&] { copy(x, arr[0].data, arr[0].dtype); });
     return info.Env().Undefined();
   }
 
@@ -290,7 +293,7 @@ class Addon : public Napi::Addon<Addon> {
     for (int i = 0; i < d.nd; i++) s.shape[i] = d.shape[i];
     if (!m.operand(&d, arr[0]) || !m.operand(&s, arr[1])) return Fail(info.Env(), "assign: bad metadata");
     if (!Check(d, arr[0]) || !Check(s, arr[1])) return Fail(info.Env(), "assign: view outside its storage");
-    assign(d, s);
+    run_kernel(info.Env(), "assign", [&] { assign(d, s); });
     return info.Env().Undefined();
   }
 
@@ -314,7 +317,8 @@ class Addon : public Napi::Addon<Addon> {
       else n_out *= x.shape[d];
     }
     if (!Check(x, arr[1]) || arr[0].length < n_out) return Fail(info.Env(), "reduce: view outside its storage");
-    reduce(static_cast<ReduceOp>(op), x, axes, static_cast<int>(naxes), arr[0].data, arr[0].dtype);
+    static const char* const kNames[] = {"sum", "prod", "max", "min"};
+    run_kernel(info.Env(), kNames[op], [&] { reduce(static_cast<ReduceOp>(op), x, axes, static_cast<int>(naxes), arr[0].data, arr[0].dtype); });
     return info.Env().Undefined();
   }
 
@@ -326,7 +330,7 @@ class Addon : public Napi::Addon<Addon> {
     MetaReader m = Meta();
     if (!m.view(&x, arr[1]) || axis < 0 || axis >= x.nd) return Fail(info.Env(), "argReduce: bad metadata");
     if (!Check(x, arr[1]) || arr[0].length < x.numel() / (x.shape[axis] == 0 ? 1 : x.shape[axis])) return Fail(info.Env(), "argReduce: view outside its storage");
-    arg_reduce(static_cast<ArgReduceOp>(op), x, axis, static_cast<int32_t*>(arr[0].data));
+    run_kernel(info.Env(), op == 0 ? "argmax" : "argmin", [&] { arg_reduce(static_cast<ArgReduceOp>(op), x, axis, static_cast<int32_t*>(arr[0].data)); });
     return info.Env().Undefined();
   }
 
@@ -338,7 +342,7 @@ class Addon : public Napi::Addon<Addon> {
     MetaReader m = Meta();
     if (!m.view(&x, arr[1]) || axis < 0 || axis >= x.nd) return Fail(info.Env(), "scan: bad metadata");
     if (!Check(x, arr[1]) || arr[0].length < x.numel()) return Fail(info.Env(), "scan: view outside its storage");
-    scan(static_cast<ScanOp>(op), x, axis, arr[0].data, arr[0].dtype);
+    run_kernel(info.Env(), op == 0 ? "cumsum" : "cumprod", [&] { scan(static_cast<ScanOp>(op), x, axis, arr[0].data, arr[0].dtype); });
     return info.Env().Undefined();
   }
 
@@ -358,7 +362,7 @@ class Addon : public Napi::Addon<Addon> {
     }
     if (!ok) return Fail(info.Env(), "matmul: operand shapes do not match");
     if (!Check(a, arr[1]) || !Check(b, arr[2]) || arr[0].length < total) return Fail(info.Env(), "matmul: view outside its storage");
-    matmul(a, b, mm, n, k, arr[0].data, arr[0].dtype);
+    run_kernel(info.Env(), "matmul", [&] { matmul(a, b, mm, n, k, arr[0].data, arr[0].dtype); });
     return info.Env().Undefined();
   }
 
@@ -372,7 +376,8 @@ class Addon : public Napi::Addon<Addon> {
     if (!Check(x, arr[1]) || !Check(index, arr[2])) return Fail(info.Env(), "indexSelect: view outside its storage");
     const i64 rest = x.shape[axis] == 0 ? 0 : x.numel() / x.shape[axis];
     if (arr[0].length < rest * index.numel()) return Fail(info.Env(), "indexSelect: output too short");
-    const IndexError e = index_select(x, axis, index, arr[0].data, arr[0].dtype);
+    IndexError e;
+    if (!run_kernel(info.Env(), "indexSelect", [&] { e = index_select(x, axis, index, arr[0].data, arr[0].dtype); })) return info.Env().Undefined();
     if (e.bad) return OutOfBounds(info.Env(), "indexSelect", e);
     return info.Env().Undefined();
   }
@@ -391,7 +396,8 @@ class Addon : public Napi::Addon<Addon> {
     for (int d = 0; d < out.nd; d++) {
       if (d != axis && src.shape[d] != out.shape[d]) return Fail(info.Env(), "indexAdd: src shape does not match the output");
     }
-    const IndexError e = index_add(out.nd, out.shape, axis, index, src, arr[0].data, arr[0].dtype);
+    IndexError e;
+    if (!run_kernel(info.Env(), "indexAdd", [&] { e = index_add(out.nd, out.shape, axis, index, src, arr[0].data, arr[0].dtype); })) return info.Env().Undefined();
     if (e.bad) return OutOfBounds(info.Env(), "indexAdd", e);
     return info.Env().Undefined();
   }
@@ -407,7 +413,8 @@ class Addon : public Napi::Addon<Addon> {
       if (d != axis && index.shape[d] > x.shape[d]) return Fail(info.Env(), "gather: index larger than x off the axis");
     }
     if (!Check(x, arr[1]) || !Check(index, arr[2]) || arr[0].length < index.numel()) return Fail(info.Env(), "gather: view outside its storage");
-    const IndexError e = gather(x, axis, index, arr[0].data, arr[0].dtype);
+    IndexError e;
+    if (!run_kernel(info.Env(), "gather", [&] { e = gather(x, axis, index, arr[0].data, arr[0].dtype); })) return info.Env().Undefined();
     if (e.bad) return OutOfBounds(info.Env(), "gather", e);
     return info.Env().Undefined();
   }
@@ -426,7 +433,8 @@ class Addon : public Napi::Addon<Addon> {
       if (index.shape[d] > src.shape[d] || (d != axis && index.shape[d] > out.shape[d])) return Fail(info.Env(), "scatterAdd: index larger than src or out");
     }
     if (!Check(index, arr[1]) || !Check(src, arr[2]) || arr[0].length < out.numel()) return Fail(info.Env(), "scatterAdd: view outside its storage");
-    const IndexError e = scatter_add(out.nd, out.shape, axis, index, src, arr[0].data, arr[0].dtype);
+    IndexError e;
+    if (!run_kernel(info.Env(), "scatterAdd", [&] { e = scatter_add(out.nd, out.shape, axis, index, src, arr[0].data, arr[0].dtype); })) return info.Env().Undefined();
     if (e.bad) return OutOfBounds(info.Env(), "scatterAdd", e);
     return info.Env().Undefined();
   }
@@ -442,7 +450,10 @@ class Addon : public Napi::Addon<Addon> {
     for (int i = 0; i < d.nd; i++) s.shape[i] = d.shape[i];
     if (!m.operand(&d, arr[0]) || !m.operand(&s, arr[1])) return Fail(info.Env(), "axpy: bad metadata");
     if (!Check(d, arr[0]) || !Check(s, arr[1])) return Fail(info.Env(), "axpy: view outside its storage");
-    if (!axpy(d, s, info[2].As<Napi::Number>().DoubleValue())) return Fail(info.Env(), "axpy: dst and src must share a dtype among float32, float64 and int32");
+    const double alpha = info[2].As<Napi::Number>().DoubleValue();
+    bool ok = false;
+    if (!run_kernel(info.Env(), "axpy", [&] { ok = axpy(d, s, alpha); })) return info.Env().Undefined();
+    if (!ok) return Fail(info.Env(), "axpy: dst and src must share a dtype among float32, float64 and int32");
     return info.Env().Undefined();
   }
   // ---- end fused in-place kernels ----
@@ -501,7 +512,7 @@ class Addon : public Napi::Addon<Addon> {
     }
     const bool ok = has_bias ? ConvViews(arr[0], {{&x, &arr[1]}, {&w, &arr[2]}, {&b, &arr[3]}}) : ConvViews(arr[0], {{&x, &arr[1]}, {&w, &arr[2]}});
     if (!ok || arr[0].length < x.shape[0] * w.shape[0] * o[0] * o[1]) return Fail(info.Env(), "conv2d: bad dtypes or a view outside its storage");
-    conv2d(x, w, has_bias ? &b : nullptr, p, o[0], o[1], arr[0].data, arr[0].dtype);
+    run_kernel(info.Env(), "conv2d", [&] { conv2d(x, w, has_bias ? &b : nullptr, p, o[0], o[1], arr[0].data, arr[0].dtype); });
     return info.Env().Undefined();
   }
 
@@ -521,7 +532,7 @@ class Addon : public Napi::Addon<Addon> {
     if (!ConvViews(arr[0], {{&g, &arr[1]}, {&w, &arr[2]}}) || arr[0].length < s[0] * s[1] * s[2] * s[3]) {
       return Fail(info.Env(), "conv2dInputGrad: bad dtypes or a view outside its storage");
     }
-    conv2d_input_grad(g, w, s, p, arr[0].data, arr[0].dtype);
+    run_kernel(info.Env(), "conv2dInputGrad", [&] { conv2d_input_grad(g, w, s, p, arr[0].data, arr[0].dtype); });
     return info.Env().Undefined();
   }
 
@@ -541,7 +552,7 @@ class Addon : public Napi::Addon<Addon> {
     if (!ConvViews(arr[0], {{&x, &arr[1]}, {&g, &arr[2]}}) || arr[0].length < s[0] * s[1] * s[2] * s[3]) {
       return Fail(info.Env(), "conv2dWeightGrad: bad dtypes or a view outside its storage");
     }
-    conv2d_weight_grad(x, g, s, p, arr[0].data, arr[0].dtype);
+    run_kernel(info.Env(), "conv2dWeightGrad", [&] { conv2d_weight_grad(x, g, s, p, arr[0].data, arr[0].dtype); });
     return info.Env().Undefined();
   }
 
@@ -557,7 +568,7 @@ class Addon : public Napi::Addon<Addon> {
     }
     const i64 n = x.shape[0] * x.shape[1] * v[8] * v[9];
     if (!ConvViews(arr[0], {{&x, &arr[2]}}) || arr[0].length < n || arr[1].length < n) return Fail(info.Env(), "maxPool2d: bad dtypes or a view outside its storage");
-    max_pool2d(x, MaxPoolParams{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]}, v[8], v[9], arr[0].data, static_cast<int32_t*>(arr[1].data), arr[0].dtype);
+    run_kernel(info.Env(), "maxPool2d", [&] { max_pool2d(x, MaxPoolParams{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]}, v[8], v[9], arr[0].data, static_cast<int32_t*>(arr[1].data), arr[0].dtype); });
     return info.Env().Undefined();
   }
 
@@ -577,7 +588,9 @@ class Addon : public Napi::Addon<Addon> {
       return Fail(info.Env(), "maxPool2dBackward: bad dtypes or a view outside its storage");
     }
     int32_t bad = 0;
-    if (max_pool2d_backward(g, idx, s, arr[0].data, arr[0].dtype, &bad) >= 0) {
+    i64 at = -1;
+    if (!run_kernel(info.Env(), "maxPool2dBackward", [&] { at = max_pool2d_backward(g, idx, s, arr[0].data, arr[0].dtype, &bad); })) return info.Env().Undefined();
+    if (at >= 0) {
       const std::string msg = "maxPool2dBackward: index " + std::to_string(bad) + " is out of range for an input plane of " +
                               std::to_string(s[2]) + "x" + std::to_string(s[3]);
       Napi::RangeError::New(info.Env(), msg).ThrowAsJavaScriptException();
@@ -596,7 +609,7 @@ class Addon : public Napi::Addon<Addon> {
     if (!ConvViews(arr[0], {{&x, &arr[1]}}) || arr[0].length < x.shape[0] * x.shape[1] * o[0] * o[1]) {
       return Fail(info.Env(), "avgPool2d: bad dtypes or a view outside its storage");
     }
-    avg_pool2d(x, p, o[0], o[1], arr[0].data, arr[0].dtype);
+    run_kernel(info.Env(), "avgPool2d", [&] { avg_pool2d(x, p, o[0], o[1], arr[0].data, arr[0].dtype); });
     return info.Env().Undefined();
   }
 
@@ -613,7 +626,7 @@ class Addon : public Napi::Addon<Addon> {
     if (!ConvViews(arr[0], {{&g, &arr[1]}}) || arr[0].length < s[0] * s[1] * s[2] * s[3]) {
       return Fail(info.Env(), "avgPool2dBackward: bad dtypes or a view outside its storage");
     }
-    avg_pool2d_backward(g, s, p, arr[0].data, arr[0].dtype);
+    run_kernel(info.Env(), "avgPool2dBackward", [&] { avg_pool2d_backward(g, s, p, arr[0].data, arr[0].dtype); });
     return info.Env().Undefined();
   }
 
@@ -627,7 +640,7 @@ class Addon : public Napi::Addon<Addon> {
     if (!ConvViews(arr[0], {{&x, &arr[1]}}) || arr[0].length < x.shape[0] * x.shape[1] * o[0] * o[1]) {
       return Fail(info.Env(), "adaptiveAvgPool2d: bad dtypes or a view outside its storage");
     }
-    adaptive_avg_pool2d(x, o[0], o[1], arr[0].data, arr[0].dtype);
+    run_kernel(info.Env(), "adaptiveAvgPool2d", [&] { adaptive_avg_pool2d(x, o[0], o[1], arr[0].data, arr[0].dtype); });
     return info.Env().Undefined();
   }
 
@@ -643,7 +656,7 @@ class Addon : public Napi::Addon<Addon> {
     if (!ConvViews(arr[0], {{&g, &arr[1]}}) || arr[0].length < s[0] * s[1] * s[2] * s[3]) {
       return Fail(info.Env(), "adaptiveAvgPool2dBackward: bad dtypes or a view outside its storage");
     }
-    adaptive_avg_pool2d_backward(g, s, arr[0].data, arr[0].dtype);
+    run_kernel(info.Env(), "adaptiveAvgPool2dBackward", [&] { adaptive_avg_pool2d_backward(g, s, arr[0].data, arr[0].dtype); });
     return info.Env().Undefined();
   }
   // --- end conv ---
@@ -673,7 +686,10 @@ class Addon : public Napi::Addon<Addon> {
     call.views = views;
     call.narrays = static_cast<int>(narrays);
     call.arrays = la;
-    if (const char* err = linalg_run(call)) return Fail(info.Env(), err);
+    static const char* const kNames[] = {"lu", "luSolve", "det", "triangularSolve", "qr", "svd", "eigh"};
+    const char* err = nullptr;
+    if (!run_kernel(info.Env(), kNames[op], [&] { err = linalg_run(call); })) return info.Env().Undefined();
+    if (err) return Fail(info.Env(), err);
     return info.Env().Undefined();
   }
   // ---- end linalg ----
@@ -681,11 +697,28 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
     const int n = Int(info, 0);
     if (n < 1) return Fail(info.Env(), "setNumThreads expects an integer >= 1");
-    set_pool_threads(n);
+    run_kernel(info.Env(), "setNumThreads", [&] { set_pool_threads(n); });
     return info.Env().Undefined();
   }
 
-  Napi::Value GetNumThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), pool_threads()); }
+  Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+    int n = 1;
+    if (!run_kernel(info.Env(), "getNumThreads", [&] { n = pool_threads(); })) return info.Env().Undefined();
+    return Napi::Number::New(info.Env(), n);
+  }
+
+  /**
+   * setAllocLimit(bytes, workersOnly = false), for tests only: checked allocations over `bytes`
+   * fail as if the system refused them, on every thread or only on pool workers (Infinity: no limit).
+   */
+  Napi::Value SetAllocLimit(const Napi::CallbackInfo& info) {
+    if (info.Length() < 1 || !info[0].IsNumber()) return Fail(info.Env(), "setAllocLimit expects a number of bytes");
+    const double v = info[0].As<Napi::Number>().DoubleValue();
+    if (!(v >= 0)) return Fail(info.Env(), "setAllocLimit expects a number of bytes >= 0");
+    g_alloc_limit_workers_only.store(info.Length() > 1 && info[1].ToBoolean().Value(), std::memory_order_relaxed);
+    g_alloc_limit.store(v >= 18446744073709551615.0 ? SIZE_MAX : static_cast<size_t>(v), std::memory_order_relaxed);
+    return info.Env().Undefined();
+  }
 
   Napi::Value SetGemmIsa(const Napi::CallbackInfo& info) {
     if (info.Length() < 1 || !info[0].IsString()) return Fail(info.Env(), "setGemmIsa expects a string");
@@ -701,7 +734,9 @@ class Addon : public Napi::Addon<Addon> {
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("gemm", gemm_isa());
     o.Set("vmath", vmath_isa());
-    o.Set("threads", pool_threads());
+    int threads = 1;
+    if (!run_kernel(info.Env(), "info", [&] { threads = pool_threads(); })) return info.Env().Undefined();
+    o.Set("threads", threads);
     o.Set("cpus", available_cpus());
     return o;
   }

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "alloc.h"
+
 namespace gl {
 
 using i64 = int64_t;
@@ -172,7 +174,8 @@ inline bool is_dense(const i64* strides, int nd, const i64* shape) {
 /**
  * N per-thread scratch buffers that only grow, 64-byte aligned. Each kernel family keeps its
  * own thread_local set (GEMM runs inside conv, so they must not share slots); the buffers are
- * freed when their thread exits. get() returns nullptr if the allocation fails.
+ * freed when their thread exits. get() never returns null: a failed allocation throws
+ * OutOfMemory (see alloc.h), leaving the slot empty rather than stale.
  */
 template <int N>
 class ScratchSet {
@@ -184,17 +187,13 @@ class ScratchSet {
     for (Buf& b : bufs_) std::free(b.p);
   }
 
-  /** Room for n elements of T in buffer `slot` (its contents are not kept when it grows). */
+  /** Room for n elements of T in buffer `slot` (its contents are not kept when it grows); `what` names it in errors. */
   template <class T>
-  T* get(int slot, size_t n) {
+  T* get(int slot, size_t n, const char* what) {
     Buf& b = bufs_[slot];
-    const size_t bytes = (std::max<size_t>(n * sizeof(T), 64) + 63) / 64 * 64;
-    if (b.cap < bytes) {
-      std::free(b.p);
-      const size_t cap = std::max(bytes, b.cap * 2);
-      b.p = std::aligned_alloc(64, cap);
-      b.cap = b.p != nullptr ? cap : 0;
-    }
+    const size_t bytes = bytes_of(n, sizeof(T));
+    // One predictable branch per call: grow, or a request over the test limit (see alloc.h).
+    if (b.cap < bytes || bytes > alloc_limit()) grow(b, bytes, what);
     return static_cast<T*>(b.p);
   }
 
@@ -203,6 +202,24 @@ class ScratchSet {
     void* p = nullptr;
     size_t cap = 0;
   };
+
+  static void grow(Buf& b, size_t need, const char* what) {
+    if (over_limit(need) || need > SIZE_MAX - 64) throw_oom(what, need);
+    if (b.cap >= need) return;
+    const size_t bytes = (std::max<size_t>(need, 64) + 63) / 64 * 64;
+    const size_t doubled = b.cap <= SIZE_MAX / 2 ? b.cap * 2 : 0;
+    std::free(b.p);
+    b.p = nullptr;
+    b.cap = 0;
+    size_t cap = std::max(bytes, doubled);
+    void* p = std::aligned_alloc(64, cap);
+    // Doubling overshot what the system can give: the exact size may still fit.
+    if (p == nullptr && cap > bytes) p = std::aligned_alloc(64, cap = bytes);
+    if (p == nullptr) throw_oom(what, need);
+    b.p = p;
+    b.cap = cap;
+  }
+
   Buf bufs_[N];
 };
 

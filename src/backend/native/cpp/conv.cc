@@ -17,7 +17,6 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
-#include <vector>
 
 #include "gemm.h"
 #include "parallel.h"
@@ -47,16 +46,16 @@ constexpr i64 kDepth = 512;
 constexpr i64 kForwardCols = i64(1) << 17;
 constexpr i64 kSlices = 8;
 
-/** This thread's conv scratch buffer `slot` (see ScratchSet), room for n elements. */
+/** This thread's conv scratch buffer `slot` (see ScratchSet), room for n elements; throws OutOfMemory. */
 template <class T>
 T* scratch(int slot, i64 n) {
   thread_local ScratchSet<5> set;
-  return set.get<T>(slot, static_cast<size_t>(n));
+  return set.get<T>(slot, static_cast<size_t>(n), "convolution scratch");
 }
 
 /** The view's elements in row-major order: its own memory when dense, else a copy into buf. */
 template <class T>
-const T* dense(const View& v, std::vector<T>& buf) {
+const T* dense(const View& v, Vec<T>& buf) {
   const T* base = static_cast<const T*>(v.data);
   if (is_dense(v.strides, v.nd, v.shape)) return base + v.offset;
   buf.resize(static_cast<size_t>(v.numel()));
@@ -393,7 +392,7 @@ void conv2d_t(const View& x, const View& w, const View* bias, const ConvParams& 
   const i64 G = p.groups, Og = O / G, CKg = Cg * KH * KW, L = OH * OW;
   if (N * O * L == 0) return;
   (void)C;
-  std::vector<T> wbuf, bbuf;
+  Vec<T> wbuf, bbuf;
   const T* wd = dense<T>(w, wbuf);
   const T* bd = bias ? dense<T>(*bias, bbuf) : nullptr;
   const T* xd = static_cast<const T*>(x.data) + x.offset;
@@ -492,7 +491,7 @@ void conv2d_input_grad_t(const View& gv, const View& w, const i64* is, const Con
     std::fill(out, out + N * C * HW, T(0));
     return;
   }
-  std::vector<T> wbuf, gbuf;
+  Vec<T> wbuf, gbuf;
   const T* wd = dense<T>(w, wbuf);
   const T* gd = dense<T>(gv, gbuf);
   const Geometry geo{H, W, KH, KW, OH, OW};
@@ -634,7 +633,7 @@ void conv2d_weight_grad_t(const View& x, const View& gv, const i64* ws, const Co
     std::fill(out, out + nw, T(0));
     return;
   }
-  std::vector<T> gbuf;
+  Vec<T> gbuf;
   const T* gd = dense<T>(gv, gbuf);
   const T* xd = static_cast<const T*>(x.data) + x.offset;
   const i64 sn = x.strides[0], sc = x.strides[1], sy = x.strides[2], sx = x.strides[3];
@@ -703,8 +702,8 @@ struct Planes {
 };
 
 /** PyTorch's max-pool window along one dim: the first in-image position (stepping over the padding by the dilation) and the end of the span. */
-std::vector<i64> max_windows(i64 size, i64 out_size, i64 k, i64 s, i64 pad, i64 d) {
-  std::vector<i64> b(static_cast<size_t>(2 * out_size));
+Vec<i64> max_windows(i64 size, i64 out_size, i64 k, i64 s, i64 pad, i64 d) {
+  Vec<i64> b(static_cast<size_t>(2 * out_size));
   for (i64 i = 0; i < out_size; i++) {
     i64 start = i * s - pad;
     const i64 end = std::min(start + (k - 1) * d + 1, size);
@@ -751,7 +750,7 @@ void max_pool2d_t(const View& x, const MaxPoolParams& p, i64 OH, i64 OW, T* valu
   const i64 N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3];
   const i64 planes = N * C, L = OH * OW;
   if (planes * L == 0) return;
-  const std::vector<i64> hb = max_windows(H, OH, p.kh, p.sh, p.ph, p.dh), wb = max_windows(W, OW, p.kw, p.sw, p.pw, p.dw);
+  const Vec<i64> hb = max_windows(H, OH, p.kh, p.sh, p.ph, p.dh), wb = max_windows(W, OW, p.kw, p.sw, p.pw, p.dw);
   const Planes<T> xs(x);
   const i64 sy = xs.sy, sx = xs.sx;
   // The common 2x2 / stride 2 window over unit-stride rows, unrolled.
@@ -839,8 +838,8 @@ struct AvgWindow {
 };
 
 /** The windows of one plane with PyTorch's avg_pool2d divisor rules (the unclipped size counts padding, not ceil mode's overhang). */
-std::vector<AvgWindow> avg_windows(i64 H, i64 W, i64 OH, i64 OW, const AvgPoolParams& p) {
-  std::vector<AvgWindow> t(static_cast<size_t>(OH * OW), AvgWindow{0, 0, 0, 0, 0.0});
+Vec<AvgWindow> avg_windows(i64 H, i64 W, i64 OH, i64 OW, const AvgPoolParams& p) {
+  Vec<AvgWindow> t(static_cast<size_t>(OH * OW), AvgWindow{0, 0, 0, 0, 0.0});
   for (i64 oh = 0; oh < OH; oh++) {
     const i64 hs = oh * p.sh - p.ph, he = std::min(hs + p.kh, H + p.ph);
     const i64 h0 = std::max<i64>(hs, 0), h1 = std::min(he, H);
@@ -856,8 +855,8 @@ std::vector<AvgWindow> avg_windows(i64 H, i64 W, i64 OH, i64 OW, const AvgPoolPa
 }
 
 /** Adaptive windows as average-pooling windows: [floor(i in / out), ceil((i + 1) in / out)) per dim, divisor = the area. */
-std::vector<AvgWindow> adaptive_windows(i64 H, i64 W, i64 OH, i64 OW) {
-  std::vector<AvgWindow> t(static_cast<size_t>(OH * OW));
+Vec<AvgWindow> adaptive_windows(i64 H, i64 W, i64 OH, i64 OW) {
+  Vec<AvgWindow> t(static_cast<size_t>(OH * OW));
   for (i64 oh = 0; oh < OH; oh++) {
     const i64 h0 = (oh * H) / OH, h1 = ((oh + 1) * H + OH - 1) / OH;
     for (i64 ow = 0; ow < OW; ow++) {
@@ -872,7 +871,7 @@ std::vector<AvgWindow> adaptive_windows(i64 H, i64 W, i64 OH, i64 OW) {
 
 /** Window means of x into out [N, C, windows], summed in double in row-major order (as the js kernels do). */
 template <class T>
-void window_means(const View& x, const std::vector<AvgWindow>& t, T* out) {
+void window_means(const View& x, const Vec<AvgWindow>& t, T* out) {
   const i64 planes = x.shape[0] * x.shape[1], L = static_cast<i64>(t.size());
   if (planes * L == 0) return;
   const Planes<T> xs(x);
@@ -901,7 +900,7 @@ void window_means(const View& x, const std::vector<AvgWindow>& t, T* out) {
 
 /** The gradient of window_means: each g / divisor added over its window (through double, as the js kernels round). */
 template <class T>
-void window_spread(const View& gv, const i64* is, const std::vector<AvgWindow>& t, T* out) {
+void window_spread(const View& gv, const i64* is, const Vec<AvgWindow>& t, T* out) {
   const i64 planes = is[0] * is[1], H = is[2], W = is[3], HW = H * W, OW = gv.shape[3];
   const i64 L = static_cast<i64>(t.size());
   if (planes * HW == 0) return;
@@ -954,25 +953,25 @@ i64 max_pool2d_backward(const View& g, const View& indices, const i64 in_shape[4
 }
 
 void avg_pool2d(const View& x, const AvgPoolParams& p, i64 oh, i64 ow, void* out, DType dt) {
-  const std::vector<AvgWindow> t = avg_windows(x.shape[2], x.shape[3], oh, ow, p);
+  const Vec<AvgWindow> t = avg_windows(x.shape[2], x.shape[3], oh, ow, p);
   if (dt == DType::F64) window_means<double>(x, t, static_cast<double*>(out));
   else window_means<float>(x, t, static_cast<float*>(out));
 }
 
 void avg_pool2d_backward(const View& g, const i64 in_shape[4], const AvgPoolParams& p, void* out, DType dt) {
-  const std::vector<AvgWindow> t = avg_windows(in_shape[2], in_shape[3], g.shape[2], g.shape[3], p);
+  const Vec<AvgWindow> t = avg_windows(in_shape[2], in_shape[3], g.shape[2], g.shape[3], p);
   if (dt == DType::F64) window_spread<double>(g, in_shape, t, static_cast<double*>(out));
   else window_spread<float>(g, in_shape, t, static_cast<float*>(out));
 }
 
 void adaptive_avg_pool2d(const View& x, i64 oh, i64 ow, void* out, DType dt) {
-  const std::vector<AvgWindow> t = adaptive_windows(x.shape[2], x.shape[3], oh, ow);
+  const Vec<AvgWindow> t = adaptive_windows(x.shape[2], x.shape[3], oh, ow);
   if (dt == DType::F64) window_means<double>(x, t, static_cast<double*>(out));
   else window_means<float>(x, t, static_cast<float*>(out));
 }
 
 void adaptive_avg_pool2d_backward(const View& g, const i64 in_shape[4], void* out, DType dt) {
-  const std::vector<AvgWindow> t = adaptive_windows(in_shape[2], in_shape[3], g.shape[2], g.shape[3]);
+  const Vec<AvgWindow> t = adaptive_windows(in_shape[2], in_shape[3], g.shape[2], g.shape[3]);
   if (dt == DType::F64) window_spread<double>(g, in_shape, t, static_cast<double*>(out));
   else window_spread<float>(g, in_shape, t, static_cast<float*>(out));
 }

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <vector>
 
 #include "cast.h"
 #include "gemm_kernels.h"
@@ -49,11 +48,11 @@ constexpr double kParallelWork = 1024.0 * 1024.0;
 // Products up to this size (multiply-adds) may read A in place instead of packing it (gemm_blocks).
 constexpr double kDirectWork = 128.0 * 128.0 * 128.0;
 
-/** This thread's GEMM packing buffer `slot` (see ScratchSet), room for n elements. */
+/** This thread's GEMM packing buffer `slot` (see ScratchSet), room for n elements; throws OutOfMemory. */
 template <class T>
 T* scratch(int slot, size_t n) {
   thread_local ScratchSet<2> set;
-  return set.get<T>(slot, n);
+  return set.get<T>(slot, n, "packing scratch");
 }
 
 /** Packs A[0:mc, 0:kc] into MR-row panels, k-major; a last, shorter panel is packed as narrow as its rows. */
@@ -139,7 +138,7 @@ void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, bool dire
 template <class T>
 void gemv_range(i64 i0, i64 i1, i64 k, const T* x, i64 s_len, i64 s_k, const T* v, i64 sv, T* y, i64 sy) {
   if (s_len == 1 && s_k != 1) {
-    std::vector<T> acc(static_cast<size_t>(i1 - i0), T(0));
+    Vec<T> acc(static_cast<size_t>(i1 - i0), T(0));
     T* ac = acc.data();
     const i64 len = i1 - i0;
     for (i64 p = 0; p < k; p++) {
@@ -257,7 +256,7 @@ namespace {
 
 /** int32 product with wrap-around (the reference's (s + imul(x, y)) | 0). */
 void gemm_i32(i64 m, i64 n, i64 k, const int32_t* a, i64 ars, i64 acs, const int32_t* b, i64 brs, i64 bcs, int32_t* c) {
-  std::vector<uint32_t> row(static_cast<size_t>(n));
+  Vec<uint32_t> row(static_cast<size_t>(n));
   for (i64 i = 0; i < m; i++) {
     std::fill(row.begin(), row.end(), 0u);
     for (i64 p = 0; p < k; p++) {
@@ -271,8 +270,8 @@ void gemm_i32(i64 m, i64 n, i64 k, const int32_t* a, i64 ars, i64 acs, const int
 
 /** A contiguous copy of a view converted to T (mixed-dtype operands are multiplied in the output's type). */
 template <class T>
-std::vector<T> converted(const View& v, View& as) {
-  std::vector<T> buf(static_cast<size_t>(v.numel()));
+Vec<T> converted(const View& v, View& as) {
+  Vec<T> buf(static_cast<size_t>(v.numel()));
   as = v;
   as.offset = 0;
   contiguous_strides(v.nd, v.shape, as.strides);
@@ -306,7 +305,7 @@ template <class T>
 void matmul_float(const View& a0, const View& b0, i64 m, i64 n, i64 k, T* out) {
   const DType dt = std::is_same_v<T, float> ? DType::F32 : DType::F64;
   View a = a0, b = b0;
-  std::vector<T> abuf, bbuf;
+  Vec<T> abuf, bbuf;
   if (a0.dtype != dt) abuf = converted<T>(a0, a);
   if (b0.dtype != dt) bbuf = converted<T>(b0, b);
   const int nb = a.nd - 2;
@@ -337,13 +336,13 @@ void matmul_float(const View& a0, const View& b0, i64 m, i64 n, i64 k, T* out) {
 
 void matmul_int(const View& a0, const View& b0, i64 m, i64 n, i64 k, void* out, DType out_dt) {
   View a = a0, b = b0;
-  std::vector<int32_t> abuf, bbuf;
+  Vec<int32_t> abuf, bbuf;
   if (a0.dtype != DType::I32) abuf = converted<int32_t>(a0, a);
   if (b0.dtype != DType::I32) bbuf = converted<int32_t>(b0, b);
   const int nb = a.nd - 2;
   i64 nbatch = 1;
   for (int d = 0; d < nb; d++) nbatch *= a.shape[d];
-  std::vector<int32_t> tmp(out_dt == DType::I32 ? 0 : static_cast<size_t>(nbatch * m * n));
+  Vec<int32_t> tmp(out_dt == DType::I32 ? 0 : static_cast<size_t>(nbatch * m * n));
   int32_t* o = out_dt == DType::I32 ? static_cast<int32_t*>(out) : tmp.data();
   for (i64 t = 0; t < nbatch; t++) {
     i64 ao, bo;

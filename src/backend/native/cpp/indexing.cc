@@ -2,7 +2,6 @@
 // error (thrown by the binding) and never a read or write outside the storage.
 #include "indexing.h"
 
-#include <vector>
 
 #include "cast.h"
 
@@ -11,7 +10,7 @@ namespace gl {
 namespace {
 
 /** The index view's values, contiguous, each checked against [0, size). */
-IndexError read_index(const View& index, i64 size, int axis, std::vector<int32_t>& out) {
+IndexError read_index(const View& index, i64 size, int axis, Vec<int32_t>& out) {
   out.resize(static_cast<size_t>(index.numel()));
   IndexError err;
   if (out.empty()) return err;
@@ -40,7 +39,7 @@ inline D add_to(D slot, double v) {
 }  // namespace
 
 IndexError index_select(const View& x, int axis, const View& index, void* out, DType out_dt) {
-  std::vector<int32_t> idx;
+  Vec<int32_t> idx;
   IndexError err = read_index(index, x.shape[axis], axis, idx);
   if (err.bad) return err;
   i64 out_shape[kMaxDims], ostr[kMaxDims], sub[kMaxDims];
@@ -76,7 +75,7 @@ IndexError index_select(const View& x, int axis, const View& index, void* out, D
 }
 
 IndexError index_add(int nd, const i64* out_shape, int axis, const View& index, const View& src, void* out, DType out_dt) {
-  std::vector<int32_t> idx;
+  Vec<int32_t> idx;
   IndexError err = read_index(index, out_shape[axis], axis, idx);
   if (err.bad || src.numel() == 0) return err;
   i64 ostr[kMaxDims], sub[kMaxDims];

@@ -5,11 +5,9 @@
 #include "linalg.h"
 
 #include <algorithm>
-#include <memory>
 #include <cmath>
 #include <cstring>
 #include <numeric>
-#include <vector>
 
 #include "parallel.h"
 
@@ -194,7 +192,7 @@ const char* run_lu_solve(const LinalgCall& c) {
     if (pivots[i] < 0 || pivots[i] >= n) return "luSolve: a pivot is out of range";
   }
   for_batches(batch, static_cast<double>(n) * n * k, [&](i64 lo, i64 hi) {
-    std::vector<double> a(static_cast<size_t>(n * n));
+    Vec<double> a(static_cast<size_t>(n * n));
     for (i64 bi = lo; bi < hi; bi++) {
       F.load(bi, a.data(), n, 1);
       double* xb = x + bi * n * k;
@@ -230,8 +228,8 @@ const char* run_det(const LinalgCall& c) {
   if (c.narrays != 2 || c.arrays[1].dtype != DType::F64 || c.arrays[1].length < batch) return "det(a, out: Float64Array): output too short";
   double* out = static_cast<double*>(c.arrays[1].data);
   for_batches(batch, static_cast<double>(n) * n * n / 3, [&](i64 lo, i64 hi) {
-    std::vector<double> a(static_cast<size_t>(n * n));
-    std::vector<int32_t> piv(static_cast<size_t>(n));
+    Vec<double> a(static_cast<size_t>(n * n));
+    Vec<int32_t> piv(static_cast<size_t>(n));
     for (i64 b = lo; b < hi; b++) {
       A.load(b, a.data(), n, 1);
       lu_in_place(a.data(), n, piv.data());
@@ -254,7 +252,7 @@ const char* run_triangular_solve(const LinalgCall& c) {
   if (c.arrays[2].dtype != DType::F64 || c.arrays[2].length < batch * n * k) return "triangularSolve: output too short";
   double* x = static_cast<double*>(c.arrays[2].data);
   for_batches(batch, static_cast<double>(n) * n * k / 2, [&](i64 lo, i64 hi) {
-    std::vector<double> t(static_cast<size_t>(n * n));
+    Vec<double> t(static_cast<size_t>(n * n));
     for (i64 bi = lo; bi < hi; bi++) {
       T.load(bi, t.data(), n, 1);
       double* xb = x + bi * n * k;
@@ -405,8 +403,8 @@ bool lead_is_negative(const double* x, i64 len, i64 st) {
  * Fills the rows of y (count x len) not marked in `have` with unit vectors orthogonal to
  * all others: Gram-Schmidt (twice) on the coordinate vector the current rows cover least.
  */
-void complete_basis(double* y, i64 count, i64 len, std::vector<uint8_t>& have) {
-  std::vector<double> uncovered(static_cast<size_t>(len), 1.0);
+void complete_basis(double* y, i64 count, i64 len, Vec<uint8_t>& have) {
+  Vec<double> uncovered(static_cast<size_t>(len), 1.0);
   for (i64 i = 0; i < count; i++) {
     if (!have[i]) continue;
     for (i64 r = 0; r < len; r++) uncovered[r] -= y[i * len + r] * y[i * len + r];
@@ -486,11 +484,11 @@ void one_sided_jacobi(double* g, i64 k, i64 len, double* j) {
 /** Workspace of one thread's SVDs. */
 struct SvdWork {
   // x is overwritten whole by each load: not zero-filled (640 KB of memset for a 10000 x 8 A).
-  std::unique_ptr<double[]> x;
-  i64 x_size = 0;
-  std::vector<double> tau, g, j, y, yr, norms, t, top, vty, w, ud;
-  std::vector<i64> order;
-  std::vector<uint8_t> have;
+  ScratchSet<1> x_buf;
+  double* x = nullptr;
+  Vec<double> tau, g, j, y, yr, norms, t, top, vty, w, ud;
+  Vec<i64> order;
+  Vec<uint8_t> have;
 };
 
 // Four doubles: one AVX2 register (two SSE2 ones). A row's eight columns are two of them.
@@ -517,7 +515,7 @@ __attribute__((always_inline)) inline void track_lead(const Quad& v, Quad& best,
 GL_VECTOR_CLONES void tall_rows(const double* x, i64 len, i64 k, const double* top, const double* wm, double* u, float* u32, double* sign, bool signs) {
   const i64 head = std::min(k, len);
   // The first rows, and each column's first largest magnitude so far.
-  std::vector<double> buf(static_cast<size_t>(head * k + 2 * k));
+  Vec<double> buf(static_cast<size_t>(head * k + 2 * k));
   double* rows = buf.data();
   double* best = rows + head * k;
   double* lead = best + k;
@@ -536,7 +534,7 @@ GL_VECTOR_CLONES void tall_rows(const double* x, i64 len, i64 k, const double* t
   }
   // W's rows, eight columns at a time, zero-padded past k.
   // (Plain doubles read with memcpy: a vector of Quad would need 32-byte-aligned allocation.)
-  std::vector<double> wq(static_cast<size_t>(8 * k));
+  Vec<double> wq(static_cast<size_t>(8 * k));
   for (i64 i0 = 0; i0 < k; i0 += 8) {
     const i64 kb = std::min<i64>(8, k - i0);
     double pad[16];
@@ -620,7 +618,7 @@ GL_VECTOR_CLONES void tall_rows(const double* x, i64 len, i64 k, const double* t
  * Vh = J^T; wide: U = J and Vh = Y^T. w.yr holds Y_R's columns as rows, w.j holds J.
  */
 void thin_vectors(SvdWork& w, i64 len, i64 k, bool tall, const i64* order, double* u, float* u32, double* vh) {
-  const double* x = w.x.get();
+  const double* x = w.x;
   w.t.resize(static_cast<size_t>(k * k));
   w.top.resize(static_cast<size_t>(k * k));
   w.vty.resize(static_cast<size_t>(k * k));
@@ -656,7 +654,7 @@ void thin_vectors(SvdWork& w, i64 len, i64 k, bool tall, const i64* order, doubl
     }
     return;
   }
-  std::vector<double> sign(static_cast<size_t>(k));
+  Vec<double> sign(static_cast<size_t>(k));
   tall_rows(x, len, k, top, wm, u, u32, sign.data(), true);
   const double* vr = sign.data();
   // Vh = J^T in singular-value order, with the signs of U's columns.
@@ -678,17 +676,14 @@ void svd_into(const Matrices& A, i64 b, bool full, bool uv, double* u, float* u3
   const i64 uc = full ? m : k, vr = full ? n : k, need = full ? len : k;
   const bool precondition = len > k && k > 0;
   const i64 glen = precondition ? k : len;
-  if (w.x_size < len * k) {
-    w.x.reset(new double[static_cast<size_t>(len * k)]);
-    w.x_size = len * k;
-  }
+  w.x = w.x_buf.get<double>(0, static_cast<size_t>(len * k), "workspace");
   w.g.resize(static_cast<size_t>(k * glen));
   w.norms.resize(static_cast<size_t>(k));
   w.order.resize(static_cast<size_t>(k));
   // X column-major (column c at x + c * len): tall X(i, c) = A(i, c), wide X(i, c) = A(c, i).
-  if (tall) A.load(b, w.x.get(), 1, len);
-  else A.load(b, w.x.get(), len, 1);
-  if (!all_finite(w.x.get(), len * k)) {
+  if (tall) A.load(b, w.x, 1, len);
+  else A.load(b, w.x, len, 1);
+  if (!all_finite(w.x, len * k)) {
     // No decomposition exists: report NaN (the op turns it into an error).
     std::fill(s, s + k, NAN);
     if (uv) {
@@ -701,7 +696,7 @@ void svd_into(const Matrices& A, i64 b, bool full, bool uv, double* u, float* u3
   double* g = w.g.data();
   if (precondition) {
     w.tau.resize(static_cast<size_t>(k));
-    geqr2(w.x.get(), len, k, w.tau.data());
+    geqr2(w.x, len, k, w.tau.data());
     // Row c of g = column c of R.
     std::fill(w.g.begin(), w.g.end(), 0.0);
     for (i64 c = 0; c < k; c++) {
@@ -709,7 +704,7 @@ void svd_into(const Matrices& A, i64 b, bool full, bool uv, double* u, float* u3
     }
   } else {
     // Row c of g = column c of X (X is square or empty here).
-    std::copy(w.x.get(), w.x.get() + len * k, w.g.begin());
+    std::copy(w.x, w.x + len * k, w.g.begin());
   }
   double* j = nullptr;
   if (uv) {
@@ -732,7 +727,7 @@ void svd_into(const Matrices& A, i64 b, bool full, bool uv, double* u, float* u3
   w.y.assign(precondition && !full ? 0 : static_cast<size_t>(need * len), 0.0);
   double* y = w.y.data();
   // Normalised rows of g (length glen) into rows of dst, marking them; zero norms are left.
-  auto normalised = [&](double* dst, std::vector<uint8_t>& have) {
+  auto normalised = [&](double* dst, Vec<uint8_t>& have) {
     for (i64 i = 0; i < k; i++) {
       const double sv = norms[order[i]];
       if (sv == 0 || !std::isfinite(1 / sv)) continue;
@@ -752,7 +747,7 @@ void svd_into(const Matrices& A, i64 b, bool full, bool uv, double* u, float* u3
     }
     for (i64 i = 0; i < k; i++) std::copy(w.yr.data() + i * k, w.yr.data() + (i + 1) * k, y + i * len);
     for (i64 i = k; i < need; i++) y[i * len + i] = 1;
-    apply_q(w.x.get(), len, k, w.tau.data(), y, need, false);
+    apply_q(w.x, len, k, w.tau.data(), y, need, false);
   } else {
     w.have.assign(static_cast<size_t>(need), 0);
     normalised(y, w.have);
@@ -813,9 +808,9 @@ const char* run_qr(const LinalgCall& c) {
   double* q = static_cast<double*>(c.arrays[1].data);
   double* r = static_cast<double*>(c.arrays[2].data);
   for_batches(batch, 2.0 * m * n * k, [&](i64 lo, i64 hi) {
-    std::vector<double> x(static_cast<size_t>(m * n)), tau(static_cast<size_t>(k));
-    std::vector<double> y(mode == 2 ? 0 : static_cast<size_t>(m * qc));
-    std::vector<double> eye_k(static_cast<size_t>(k * k)), t(eye_k.size()), vty(eye_k.size()), w(eye_k.size()), sign(static_cast<size_t>(k));
+    Vec<double> x(static_cast<size_t>(m * n)), tau(static_cast<size_t>(k));
+    Vec<double> y(mode == 2 ? 0 : static_cast<size_t>(m * qc));
+    Vec<double> eye_k(static_cast<size_t>(k * k)), t(eye_k.size()), vty(eye_k.size()), w(eye_k.size()), sign(static_cast<size_t>(k));
     for (i64 b = lo; b < hi; b++) {
       A.load(b, x.data(), 1, m);
       geqr2(x.data(), m, n, tau.data());
@@ -929,9 +924,9 @@ const char* run_eigh(const LinalgCall& c) {
   double* values = static_cast<double*>(c.arrays[1].data);
   double* vecs = static_cast<double*>(c.arrays[2].data);
   for_batches(batch, 10.0 * n * n * n, [&](i64 lo, i64 hi) {
-    std::vector<double> a(static_cast<size_t>(n * n)), s(static_cast<size_t>(n * n));
-    std::vector<double> v(vectors ? static_cast<size_t>(n * n) : 0);
-    std::vector<i64> order(static_cast<size_t>(n));
+    Vec<double> a(static_cast<size_t>(n * n)), s(static_cast<size_t>(n * n));
+    Vec<double> v(vectors ? static_cast<size_t>(n * n) : 0);
+    Vec<i64> order(static_cast<size_t>(n));
     for (i64 b = lo; b < hi; b++) {
       A.load(b, a.data(), n, 1);
       for (i64 i = 0; i < n; i++) {

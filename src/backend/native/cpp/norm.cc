@@ -11,9 +11,9 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
-#include <vector>
 
 #include "common.h"
+#include "kernel_guard.h"
 #include "parallel.h"
 
 // The vectors stay inside this file's inline functions, so their ABI never matters.
@@ -121,8 +121,10 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   const i64 total = outer * n * inner;
   if (!fits(out, 0, total, x.dtype) || !fits(x, xo, total, x.dtype)) return fail(info.Env(), "softmax: arrays too short or of different dtypes");
   if (total == 0) return info.Env().Undefined();
-  if (x.dtype == DType::F32) GL_NORM_DISPATCH(softmax_t, float)(at<float>(out, 0), at<const float>(x, xo), outer, n, inner, log);
-  else GL_NORM_DISPATCH(softmax_t, double)(at<double>(out, 0), at<const double>(x, xo), outer, n, inner, log);
+  run_kernel(info.Env(), log ? "logSoftmax" : "softmax", [&] {
+    if (x.dtype == DType::F32) GL_NORM_DISPATCH(softmax_t, float)(at<float>(out, 0), at<const float>(x, xo), outer, n, inner, log);
+    else GL_NORM_DISPATCH(softmax_t, double)(at<double>(out, 0), at<const double>(x, xo), outer, n, inner, log);
+  });
   return info.Env().Undefined();
 }
 
@@ -142,8 +144,10 @@ Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info) {
     return fail(info.Env(), "softmaxBackward: arrays too short or of different dtypes");
   }
   if (total == 0) return info.Env().Undefined();
-  if (dt == DType::F32) GL_NORM_DISPATCH(softmax_backward_t, float)(at<float>(out, 0), at<const float>(y, yo), at<const float>(g, go), outer, n, inner, log);
-  else GL_NORM_DISPATCH(softmax_backward_t, double)(at<double>(out, 0), at<const double>(y, yo), at<const double>(g, go), outer, n, inner, log);
+  run_kernel(info.Env(), log ? "logSoftmaxBackward" : "softmaxBackward", [&] {
+    if (dt == DType::F32) GL_NORM_DISPATCH(softmax_backward_t, float)(at<float>(out, 0), at<const float>(y, yo), at<const float>(g, go), outer, n, inner, log);
+    else GL_NORM_DISPATCH(softmax_backward_t, double)(at<double>(out, 0), at<const double>(y, yo), at<const double>(g, go), outer, n, inner, log);
+  });
   return info.Env().Undefined();
 }
 
@@ -163,13 +167,15 @@ Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
     return fail(info.Env(), "layerNorm: arrays too short or of different dtypes");
   }
   if (rows == 0 || n == 0) return info.Env().Undefined();
-  if (dt == DType::F32) {
-    GL_NORM_DISPATCH(layer_norm_t, float)(at<float>(y, 0), at<float>(mean, 0), at<float>(rstd, 0), at<const float>(x, xo), at<const float>(w, wo),
-                 at<const float>(b, bo), rows, n, eps);
-  } else {
-    GL_NORM_DISPATCH(layer_norm_t, double)(at<double>(y, 0), at<double>(mean, 0), at<double>(rstd, 0), at<const double>(x, xo), at<const double>(w, wo),
-                 at<const double>(b, bo), rows, n, eps);
-  }
+  run_kernel(info.Env(), "layerNorm", [&] {
+    if (dt == DType::F32) {
+      GL_NORM_DISPATCH(layer_norm_t, float)(at<float>(y, 0), at<float>(mean, 0), at<float>(rstd, 0), at<const float>(x, xo), at<const float>(w, wo),
+                   at<const float>(b, bo), rows, n, eps);
+    } else {
+      GL_NORM_DISPATCH(layer_norm_t, double)(at<double>(y, 0), at<double>(mean, 0), at<double>(rstd, 0), at<const double>(x, xo), at<const double>(w, wo),
+                   at<const double>(b, bo), rows, n, eps);
+    }
+  });
   return info.Env().Undefined();
 }
 
@@ -190,13 +196,15 @@ Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
     return fail(info.Env(), "layerNormBackward: arrays too short or of different dtypes");
   }
   if (n == 0) return info.Env().Undefined();
-  if (dt == DType::F32) {
-    GL_NORM_DISPATCH(layer_norm_backward_t, float)(at<float>(dx, 0), at<float>(dw, 0), at<float>(db, 0), at<const float>(g, go), at<const float>(x, xo),
-                          at<const float>(mean, mo), at<const float>(rstd, ro), at<const float>(w, wo), rows, n);
-  } else {
-    GL_NORM_DISPATCH(layer_norm_backward_t, double)(at<double>(dx, 0), at<double>(dw, 0), at<double>(db, 0), at<const double>(g, go), at<const double>(x, xo),
-                          at<const double>(mean, mo), at<const double>(rstd, ro), at<const double>(w, wo), rows, n);
-  }
+  run_kernel(info.Env(), "layerNormBackward", [&] {
+    if (dt == DType::F32) {
+      GL_NORM_DISPATCH(layer_norm_backward_t, float)(at<float>(dx, 0), at<float>(dw, 0), at<float>(db, 0), at<const float>(g, go), at<const float>(x, xo),
+                            at<const float>(mean, mo), at<const float>(rstd, ro), at<const float>(w, wo), rows, n);
+    } else {
+      GL_NORM_DISPATCH(layer_norm_backward_t, double)(at<double>(dx, 0), at<double>(dw, 0), at<double>(db, 0), at<const double>(g, go), at<const double>(x, xo),
+                            at<const double>(mean, mo), at<const double>(rstd, ro), at<const double>(w, wo), rows, n);
+    }
+  });
   return info.Env().Undefined();
 }
 

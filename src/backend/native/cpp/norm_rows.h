@@ -185,7 +185,7 @@ void softmax_t(T* out, const T* x, i64 outer, i64 n, i64 inner, bool log) {
       for (i64 r = r0; r < r1; r++) softmax_row(x + r * n, out + r * n, n, log);
       return;
     }
-    std::vector<T> a(n), b(n);
+    Vec<T> a(n), b(n);
     for (i64 r = r0; r < r1; r++) {
       const i64 base = (r / inner) * n * inner + r % inner;
       for (i64 j = 0; j < n; j++) a[j] = x[base + j * inner];
@@ -203,7 +203,7 @@ void softmax_backward_t(T* out, const T* y, const T* g, i64 outer, i64 n, i64 in
       for (i64 r = r0; r < r1; r++) softmax_backward_row(y + r * n, g + r * n, out + r * n, n, log);
       return;
     }
-    std::vector<T> a(n), b(n), c(n);
+    Vec<T> a(n), b(n), c(n);
     for (i64 r = r0; r < r1; r++) {
       const i64 base = (r / inner) * n * inner + r % inner;
       for (i64 j = 0; j < n; j++) {
@@ -267,12 +267,12 @@ void layer_norm_backward_t(T* dx, T* dw, T* db, const T* g, const T* x, const T*
   const i64 blocks = (rows + kRowBlock - 1) / kRowBlock;
   // Per block: n partial sums of g * xhat (dw), then n of g (db), in double.
   const i64 width = (dw ? n : 0) + (db ? n : 0);
-  std::vector<double> partial(width ? static_cast<size_t>(blocks * width) : 0);
+  Vec<double> partial(width ? static_cast<size_t>(blocks * width) : 0);
   const int nt = tasks_for(rows, n);
   const int ntasks = static_cast<int>(std::min<i64>(nt, blocks));
   parallel_for(std::max(ntasks, 1), [&](int t) {
     const i64 b0 = blocks * t / std::max(ntasks, 1), b1 = blocks * (t + 1) / std::max(ntasks, 1);
-    std::vector<T> xh(n), gw(n);
+    Vec<T> xh(n), gw(n);
     for (i64 blk = b0; blk < b1; blk++) {
       double* pw = dw ? partial.data() + blk * width : nullptr;
       double* pb = db ? partial.data() + blk * width + (dw ? n : 0) : nullptr;

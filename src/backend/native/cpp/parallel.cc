@@ -1,6 +1,8 @@
 // The thread pool behind parallel_run. Workers spin briefly after a region (kernels of one
 // training step come in bursts), then sleep on a condition variable. Tasks are claimed one at
 // a time, the caller included, so a region ends when its tasks are done, whoever ran them.
+// A task that throws (a failed allocation) cannot unwind across threads: its exception is
+// kept, the region's remaining tasks are skipped, and the caller rethrows it after the region.
 #include "parallel.h"
 
 #include <sched.h>
@@ -8,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -44,6 +47,9 @@ struct Pool {
   void (*fn)(void*, int) = nullptr;
   void* ctx = nullptr;
   uint32_t region_id = 0;
+  // Set when a task of the current region threw; `error` is the first exception, for the caller.
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
   // Held by the thread running a region (or resizing the pool).
   std::mutex region_lock;
 };
@@ -55,6 +61,7 @@ Pool& pool() {
 }
 
 thread_local bool in_region = false;
+thread_local bool pool_worker = false;
 
 /** Claims and runs tasks of the current region until none is left; returns how many it ran. */
 int work(Pool& p) {
@@ -65,7 +72,14 @@ int work(Pool& p) {
     const uint64_t r = p.region.load(std::memory_order_acquire);
     if ((t >> 32) != (r >> 32) || (t & 0xffffffffu) >= (r & 0xffffffffu)) break;
     if (!p.ticket.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel)) continue;
-    p.fn(p.ctx, static_cast<int>(t & 0xffffffffu));
+    // After a failure the remaining tasks are claimed but not run, so the region ends soon.
+    if (!p.failed.load(std::memory_order_relaxed)) {
+      try {
+        p.fn(p.ctx, static_cast<int>(t & 0xffffffffu));
+      } catch (...) {
+        if (!p.failed.exchange(true, std::memory_order_acq_rel)) p.error = std::current_exception();
+      }
+    }
     p.done.fetch_add(1, std::memory_order_release);
     ran++;
   }
@@ -74,6 +88,7 @@ int work(Pool& p) {
 }
 
 void worker_main(Pool* p, uint64_t seen) {
+  pool_worker = true;
   for (;;) {
     uint64_t g = p->generation.load(std::memory_order_acquire);
     if (g == seen) {
@@ -94,9 +109,18 @@ void worker_main(Pool* p, uint64_t seen) {
   }
 }
 
+void stop_workers(Pool& p);
+
 void start_workers(Pool& p, int n) {
   const uint64_t g = p.generation.load();
-  for (int i = 1; i < n; i++) p.workers.emplace_back(worker_main, &p, g);
+  try {
+    for (int i = 1; i < n; i++) p.workers.emplace_back(worker_main, &p, g);
+  } catch (...) {
+    // No thread or no memory for one: stop those started and stay unstarted (threads 0), so
+    // the error reaches the caller and a later call tries again.
+    stop_workers(p);
+    throw;
+  }
   p.threads = n;
 }
 
@@ -129,6 +153,8 @@ int available_cpus() {
   return hc > 0 ? static_cast<int>(hc) : 1;
 }
 
+bool is_pool_worker() { return pool_worker; }
+
 int pool_threads() {
   Pool& p = pool();
   if (p.threads == 0) {
@@ -144,6 +170,7 @@ void set_pool_threads(int n) {
   std::lock_guard<std::mutex> lk(p.region_lock);
   if (p.threads == n) return;
   if (p.threads > 0) stop_workers(p);
+  p.threads = 0;
   start_workers(p, n);
 }
 
@@ -162,6 +189,7 @@ void parallel_run(int ntasks, void (*fn)(void*, int), void* ctx) {
   p.fn = fn;
   p.ctx = ctx;
   p.done.store(0, std::memory_order_relaxed);
+  p.failed.store(false, std::memory_order_relaxed);
   const uint64_t id = ++p.region_id;
   p.region.store((id << 32) | static_cast<uint32_t>(ntasks), std::memory_order_release);
   p.ticket.store(id << 32, std::memory_order_release);
@@ -176,6 +204,13 @@ void parallel_run(int ntasks, void (*fn)(void*, int), void* ctx) {
   for (int i = 1; p.done.load(std::memory_order_acquire) < ntasks; i++) {
     GL_PAUSE();
     if ((i & 255) == 0) std::this_thread::yield();
+  }
+  // Every task is done, so no thread touches `error` any more; the region lock is still held.
+  if (p.failed.load(std::memory_order_acquire)) {
+    std::exception_ptr e = std::move(p.error);
+    p.error = nullptr;
+    p.failed.store(false, std::memory_order_relaxed);
+    std::rethrow_exception(e);
   }
 }
 

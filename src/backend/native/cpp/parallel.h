@@ -15,11 +15,15 @@ int pool_threads();
 void set_pool_threads(int n);
 /** The number of CPUs this process may run on (the default thread count). */
 int available_cpus();
+/** Whether the calling thread is one of the pool's workers (not a thread that starts regions). */
+bool is_pool_worker();
 
 /**
  * Calls fn(ctx, t) for t in [0, ntasks) spread over the pool's threads, the caller
  * included, and returns when all calls are done. Regions do not nest: a region started
  * from inside another (or while another thread holds the pool) runs on the caller alone.
+ * If a call throws, the calls not yet started are skipped and the first exception is
+ * rethrown here, on the calling thread, once no thread runs a call of the region.
  */
 void parallel_run(int ntasks, void (*fn)(void*, int), void* ctx);
 

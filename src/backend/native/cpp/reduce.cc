@@ -9,7 +9,6 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
-#include <vector>
 
 #include "cast.h"
 #include "parallel.h"
@@ -259,7 +258,7 @@ void reduce_float(ReduceOp op, const View& x, const bool* reduced, T* out) {
     // Few column tiles: also cut the reduced rows into blocks, so both threads have work.
     const i64 nb = Ko * tiles < 4 && n_red >= 4 * kRowBlock ? std::min<i64>(16, n_red / (2 * kRowBlock)) : 1;
     const i64 per = (n_red + nb - 1) / nb;
-    std::vector<double> parts(nb > 1 ? static_cast<size_t>(Ko * tiles * nb * kColTile) : 0);
+    Vec<double> parts(nb > 1 ? static_cast<size_t>(Ko * tiles * nb * kColTile) : 0);
     run_items(Ko * tiles * nb, work, [&](i64 item) {
       const i64 b = item % nb, tile = (item / nb) % tiles, ko = item / (nb * tiles);
       const i64 c0 = tile * kColTile, w = std::min(kColTile, C - c0);
@@ -342,7 +341,7 @@ void reduce_float(ReduceOp op, const View& x, const bool* reduced, T* out) {
     run_items(n_out, work, [&](i64 o) { out[o] = static_cast<T>(range(base + offset_of(kept, nk, o), 0, n_red)); });
     return;
   }
-  std::vector<double> parts(static_cast<size_t>(n_out * nb));
+  Vec<double> parts(static_cast<size_t>(n_out * nb));
   run_items(n_out * nb, work, [&](i64 item) {
     const i64 o = item / nb, b = item % nb;
     parts[static_cast<size_t>(item)] = range(base + offset_of(kept, nk, o), b * per, std::min(n_red, (b + 1) * per));
@@ -372,7 +371,7 @@ void reduce_staged(ReduceOp op, const View& x, const bool* reduced, void* out, D
   const double init = op == ReduceOp::Sum ? 0 : op == ReduceOp::Prod ? 1
     : op == ReduceOp::Max ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   // float64 output: accumulate straight into it.
-  std::vector<double> scratch(out_dt == DType::F64 ? 0 : static_cast<size_t>(n_out));
+  Vec<double> scratch(out_dt == DType::F64 ? 0 : static_cast<size_t>(n_out));
   double* acc = out_dt == DType::F64 ? static_cast<double*>(out) : scratch.data();
   std::fill(acc, acc + n_out, init);
   if (x.numel() > 0) {
