@@ -62,6 +62,13 @@ function nativeOnly(nb: NativeBackend): void {
           });
         }
       }
+      // Deep, thin products (a small C summed in fixed depth chunks): W^T W and a narrow layer's input gradient.
+      out.push({ name: `${dtype} deep 30x10000x30 (a transposed)`, batch: [], m: 30, k: 10000, n: 30, dtype,
+        a: makeView(g, dtype, [30, 10000], T, normal), b: makeView(g, dtype, [10000, 30], {}, normal) });
+      out.push({ name: `${dtype} deep 8x9001x30`, batch: [], m: 8, k: 9001, n: 30, dtype,
+        a: makeView(g, dtype, [8, 9001], {}, normal), b: makeView(g, dtype, [9001, 30], { step: 2, offset: 1 }, normal) });
+      out.push({ name: `${dtype} batch 2 of deep 5x4096x7`, batch: [2], m: 5, k: 4096, n: 7, dtype,
+        a: makeView(g, dtype, [2, 5, 4096], {}, normal), b: makeView(g, dtype, [2, 4096, 7], { perm: [0, 2, 1] }, normal) });
       // Many small products (split by batch across threads) and a few large ones (split inside).
       out.push({ name: `${dtype} batch 64 of 40x33x50`, batch: [64], m: 40, k: 33, n: 50, dtype,
         a: makeView(g, dtype, [64, 40, 33], {}, normal), b: makeView(g, dtype, [64, 33, 50], { perm: [0, 2, 1] }, normal) });

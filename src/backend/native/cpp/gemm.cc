@@ -178,6 +178,50 @@ void gemv(i64 len, i64 k, const T* x, i64 s_len, i64 s_k, const T* v, i64 sv, T*
   });
 }
 
+// A long, thin product (a small C from a deep sum, e.g. W^T W or the gradient of a narrow
+// layer's input) is summed in this many fixed depth chunks, so two threads can share it.
+constexpr int kDepthChunks = 8;
+
+/** Whether C = A B is summed in depth chunks: a small C, a deep k (the shape alone decides). */
+inline bool split_depth(i64 m, i64 n, i64 k) {
+  return m * n <= 128 * 128 && k >= 4096 && k >= 16 * std::max(m, n);
+}
+
+/**
+ * C = A B as kDepthChunks partial products over fixed ranges of k, added in chunk order. The
+ * chunks depend on k alone, so the sums are the same on one thread or two; with threads the
+ * pool takes chunks whole.
+ */
+template <class T>
+void gemm_split_k(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
+                  const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads) {
+  const i64 mn = m * n;
+  Vec<T> part(static_cast<size_t>(kDepthChunks * mn));
+  auto chunk = [&](int q) {
+    const i64 k0 = k * q / kDepthChunks, k1 = k * (q + 1) / kDepthChunks;
+    const i64 kq = k1 - k0;
+    const bool row_major = acs == 1 && ars != 1 && (ars * sizeof(T)) % 4096 != 0;
+    const bool direct_a = row_major && double(m) * n * kq <= kDirectWork;
+    gemm_serial(K, m, n, kq, slice_depth(K, kq), direct_a, a + k0 * acs, ars, acs, b + k0 * brs, brs, bcs,
+                part.data() + q * mn, n, static_cast<i64>(1));
+  };
+  const int nt = threads ? pool_threads() : 1;
+  if (nt > 1) {
+    parallel_for(nt, [&](int t) {
+      for (int q = kDepthChunks * t / nt; q < kDepthChunks * (t + 1) / nt; q++) chunk(q);
+    });
+  } else {
+    for (int q = 0; q < kDepthChunks; q++) chunk(q);
+  }
+  for (i64 i = 0; i < m; i++) {
+    for (i64 j = 0; j < n; j++) {
+      T acc = part[static_cast<size_t>(i * n + j)];
+      for (int q = 1; q < kDepthChunks; q++) acc += part[static_cast<size_t>(q * mn + i * n + j)];
+      c[i * crs + j * ccs] = acc;
+    }
+  }
+}
+
 /**
  * C (row stride crs, column stride ccs) = A B, split over the pool when `threads` and the
  * product is large. The transposition, the KC slices and whether A is packed depend on the
@@ -196,6 +240,10 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
     std::swap(ars, bcs);
     std::swap(acs, brs);
     std::swap(crs, ccs);
+  }
+  if (split_depth(m, n, k)) {
+    gemm_split_k(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads);
+    return;
   }
   const i64 kcs = slice_depth(K, k);
   // In a small product A is read in place when its micro-panel stays in L1 anyway: packing
