@@ -29,7 +29,11 @@ export const BINARY_OPS = [
 ] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
-export type ReduceOp = "sum" | "prod" | "max" | "min";
+/**
+ * Reductions. "sumsq" is the sum of squares: each x*x rounded in x's dtype (int32 wrapping, as
+ * square does), then summed as "sum" sums, without materialising the squares.
+ */
+export type ReduceOp = "sum" | "prod" | "max" | "min" | "sumsq";
 export type ArgReduceOp = "argmax" | "argmin";
 export type ScanOp = "cumsum" | "cumprod";
 

@@ -1,3 +1,4 @@
+import type { ReduceOp } from "../backend/kernels.js";
 import { backend } from "../backend/registry.js";
 import type { DType, TypedArray } from "../tensor/dtype.js";
 import { allocate, isFloating, toFloating } from "../tensor/dtype.js";
@@ -57,7 +58,7 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
   return r;
 }
 
-function runReduce(op: "sum" | "prod" | "max" | "min", x: Tensor, axes: number[], keepdim: boolean, outDtype: DType): Tensor {
+function runReduce(op: ReduceOp, x: Tensor, axes: number[], keepdim: boolean, outDtype: DType): Tensor {
   const data = backend().reduce(op, x, axes, outDtype);
   return Tensor.fromArray(data, reducedShape(x.shape, axes, keepdim), outDtype);
 }
@@ -72,6 +73,21 @@ export function sum(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   const dt: DType = x.dtype === "bool" ? "int32" : x.dtype;
   const out = runReduce("sum", x, axes, keepdim, dt);
   if (needsGrad(x)) attach(out, "SumBackward", [x], (g) => [expand(keepDims(g, x.shape, axes, keepdim), x.shape)]);
+  return out;
+}
+
+/**
+ * Sum of squares over `dim` (all dims by default): sum(square(x)) in one kernel pass, without
+ * the squares as a temporary, and the same values. Integer and bool inputs give int32.
+ * Internal (norms, losses); not part of the public API.
+ * @example sumSquares(gl.tensor([[1, 2], [3, 4]]), 1) // [5, 25]
+ */
+export function sumSquares(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  checkTensor(x, "sumSquares");
+  const axes = reductionAxes(dim, x.ndim, "sumSquares");
+  const dt: DType = x.dtype === "bool" ? "int32" : x.dtype;
+  const out = runReduce("sumsq", x, axes, keepdim, dt);
+  if (needsGrad(x)) attach(out, "SumSquaresBackward", [x], (g) => [mul(keepDims(g, x.shape, axes, keepdim), mul(x, 2))], [x]);
   return out;
 }
 
@@ -386,7 +402,7 @@ function varImpl(op: "var" | "std", x: Tensor, dim: DimArg, opts: VarOptions): T
   const denom = Math.max(0, countOver(x.shape, axes) - correction);
   const out = noGrad(() => {
     const d = sub(x, mean(x, axes, true));
-    return div(sum(mul(d, d), axes, keepdim), denom);
+    return div(sumSquares(d, axes, keepdim), denom);
   });
   if (needsGrad(x)) {
     // The mean is recomputed with the graph so that second derivatives see its dependence on x.
@@ -527,7 +543,7 @@ function normForward(x: Tensor, p: number, axes: number[], keepdim: boolean): Te
   }
   if (p === 0) return cast(sum(ne(x, 0), axes, keepdim), x.dtype);
   if (p === 1) return sum(abs(x), axes, keepdim);
-  if (p === 2) return sqrt(sum(mul(x, x), axes, keepdim));
+  if (p === 2) return sqrt(sumSquares(x, axes, keepdim));
   return pow(sum(pow(abs(x), p), axes, keepdim), 1 / p);
 }
 

@@ -1,6 +1,6 @@
 import { add, clamp, div, maximum, mul, pow, sqrt } from "../ops/elementwise.js";
 import { noGrad } from "../ops/graph.js";
-import { amax, sum } from "../ops/reduce.js";
+import { amax, sum, sumSquares } from "../ops/reduce.js";
 import { scalarTensor } from "../tensor/creation.js";
 import { Tensor } from "../tensor/tensor.js";
 
@@ -27,7 +27,7 @@ function maxAbs(g: Tensor): Tensor {
 
 /** The p-norm (p > 0, finite) of a tensor as a 0-d tensor. */
 function pNorm(g: Tensor, p: number): Tensor {
-  if (p === 2) return sqrt(sum(mul(g, g)));
+  if (p === 2) return sqrt(sumSquares(g));
   if (p === 1) return sum(g.abs());
   return pow(sum(pow(g.abs(), p)), 1 / p);
 }

@@ -476,6 +476,12 @@ function reducePlans(op: ReduceOp): Plan[] {
         { inDtype: "float32", outDtype: "float32", sample: floats({ special: 0.01 }) }, { inDtype: "float64", outDtype: "float64", sample: floats({ special: 0.01 }) },
         { inDtype: "int32", outDtype: "int32", sample: ints(-1000, 1000) }, { inDtype: "bool", outDtype: "int32", sample: bools },
       ];
+    case "sumsq":
+      // int32 up to 70000 in magnitude: some squares wrap, as square() wraps them.
+      return [
+        { inDtype: "float32", outDtype: "float32", sample: floats({ special: 0.01 }) }, { inDtype: "float64", outDtype: "float64", sample: floats({ special: 0.01 }) },
+        { inDtype: "int32", outDtype: "int32", sample: ints(-70000, 70000) }, { inDtype: "bool", outDtype: "int32", sample: bools },
+      ];
     case "prod":
       return [
         { inDtype: "float32", outDtype: "float32", sample: productFloats }, { inDtype: "float64", outDtype: "float64", sample: productFloats },
@@ -795,7 +801,7 @@ export const CHECKS: readonly Check[] = [
   ...BINARY_OPS.map((op) => check("binary", `binary ${op}`, (g) => binaryCases(op, g))),
   check("where", "where", whereCases),
   check("where", "where with a float or int32 condition (nonzero and NaN are true)", whereValueCondCases),
-  ...(["sum", "prod", "max", "min"] as const).map((op) => check("reduce", `reduce ${op}`, (g) => reduceCases(op, g))),
+  ...(["sum", "prod", "max", "min", "sumsq"] as const).map((op) => check("reduce", `reduce ${op}`, (g) => reduceCases(op, g))),
   ...(["argmax", "argmin"] as const).map((op) => check("argReduce", `argReduce ${op}`, (g) => argReduceCases(op, g))),
   ...(["cumsum", "cumprod"] as const).map((op) => check("scan", `scan ${op}`, (g) => scanCases(op, g))),
   ...DTYPES.map((from) => check("copy", `copy from ${from}`, (g) => copyCases(from, g))),

@@ -12,6 +12,7 @@ import { loadAddon } from "../../src/backend/native/addon.js";
 import { loadNativeBackend, nativeFallbackNotice, nativeKernelsOnly, nativeLoadError } from "../../src/backend/native/index.js";
 import type { DType } from "../../src/tensor/dtype.js";
 import { Generator } from "../../src/tensor/random.js";
+import type { Shape } from "../../src/tensor/shape.js";
 import { compareOutput, toleranceFor } from "./compare.js";
 import { CHECKS, runCheck, runConformance } from "./conformance.js";
 import type { LayoutSpec } from "./views.js";
@@ -130,6 +131,8 @@ function nativeOnly(nb: NativeBackend): void {
         nb.reduce("sum", { ...tall, shape: [100, 2100], strides: [1, 100] }, [1], "float32"), nb.reduce("min", x, [0, 1], "float32"),
         nb.where(mask, x, y, [300, 700], "float32"), nb.where({ ...mask, shape: [700, 300], strides: [1, 700] }, xT, y2, [700, 300], "float32"),
         nb.binary("add", x, { ...y2, shape: [300, 700], strides: [1, 300] }, [300, 700], "float32"),
+        nb.reduce("sumsq", x, [0], "float32"), nb.reduce("sumsq", x, [1], "float32"), nb.reduce("sumsq", x, [0, 1], "float32"),
+        nb.reduce("sumsq", tall, [0], "float32"), nb.reduce("sumsq", { ...tall, shape: [100, 2100], strides: [1, 100] }, [1], "float32"),
       ];
       const before = nb.getNumThreads();
       try {
@@ -189,6 +192,8 @@ function nativeOnly(nb: NativeBackend): void {
           const scale = jsBackend.reduce("sum", absView(x), axes, "float64");
           check(`sum over [${axes}]`, nb.reduce("sum", x, axes, dt), jsBackend.reduce("sum", x, axes, dt), toleranceFor(dt, "accumulate", scale));
           check(`max over [${axes}]`, nb.reduce("max", xt, axes, dt), jsBackend.reduce("max", xt, axes, dt), toleranceFor(dt, "exact"));
+          check(`sumsq over [${axes}]`, nb.reduce("sumsq", x, axes, dt), jsBackend.reduce("sumsq", x, axes, dt), toleranceFor(dt, "accumulate"));
+          check(`sumsq over [${axes}] transposed`, nb.reduce("sumsq", xt, axes, dt), jsBackend.reduce("sumsq", xt, axes, dt), toleranceFor(dt, "accumulate"));
         }
         // Long rows with a NaN, infinities of one or both signs, or neither: max/min's fast pass and its exact fallback.
         const specials = makeView(g, dt, [8, 300], {}, normal);
@@ -205,6 +210,7 @@ function nativeOnly(nb: NativeBackend): void {
           const scale = jsBackend.reduce("sum", absView(v), axes, "float64");
           check(`sum ${label}`, nb.reduce("sum", v, axes, dt), jsBackend.reduce("sum", v, axes, dt), toleranceFor(dt, "accumulate", scale));
           check(`min ${label}`, nb.reduce("min", v, axes, dt), jsBackend.reduce("min", v, axes, dt), toleranceFor(dt, "exact"));
+          check(`sumsq ${label}`, nb.reduce("sumsq", v, axes, dt), jsBackend.reduce("sumsq", v, axes, dt), toleranceFor(dt, "accumulate"));
         }
       }
       expect(bad).toEqual([]);
@@ -236,15 +242,28 @@ function nativeOnly(nb: NativeBackend): void {
   // Every vector-math set (float32 functions, reduction rows) this CPU can run (the default is the widest).
   describe("native backend: vector math sets", () => {
     const addon = loadAddon().addon;
-    const checks = [...CHECKS.filter((c) => c.name.endsWith("across the float32 range")).map((c) => c.name), "reduce sum", "reduce max", "reduce min"];
+    const checks = [...CHECKS.filter((c) => c.name.endsWith("across the float32 range")).map((c) => c.name), "reduce sum", "reduce max", "reduce min", "reduce sumsq"];
     const g = new Generator(5);
     const big = (["float32", "float64"] as const).map((dt) => makeView(g, dt, [300, 700], {}, normal));
-    const large = (): string[] => big.flatMap((x) => ([[0], [1], [0, 1]] as const).flatMap((axes) => (["sum", "max", "min"] as const).flatMap((op) => {
+    const large = (): string[] => big.flatMap((x) => ([[0], [1], [0, 1]] as const).flatMap((axes) => (["sum", "max", "min", "sumsq"] as const).flatMap((op) => {
       const dt = x.data instanceof Float32Array ? "float32" : "float64";
       const scale = jsBackend.reduce("sum", absView(x), axes, "float64");
-      const r = compareOutput(nb.reduce(op, x, axes, dt), jsBackend.reduce(op, x, axes, dt), toleranceFor(dt, op === "sum" ? "accumulate" : "exact", scale));
+      const r = compareOutput(nb.reduce(op, x, axes, dt), jsBackend.reduce(op, x, axes, dt), toleranceFor(dt, op === "sum" || op === "sumsq" ? "accumulate" : "exact", scale));
       return r.problem || r.count ? [`${op} ${dt} over [${axes}]: ${r.problem ?? JSON.stringify(r.mismatches[0])}`] : [];
     })));
+    // sumsq must add exactly what square() writes (no fused multiply-add), in sum's order: the
+    // squares are laid out as x is, so both reductions take the same plan (rows, columns, blocks).
+    const layouts: [string, Shape, number[], LayoutSpec][] = [
+      ["rows", [300, 700], [1], {}], ["columns", [2100, 100], [0], {}], ["few outputs", [8, 10000], [0, 1], {}],
+      ["transposed", [700, 300], [0], { perm: [1, 0] }], ["stepped", [40, 90], [1], { step: 2, offset: 1 }],
+    ];
+    const squaresBitwise = (): string[] => (["float32", "float64"] as const).flatMap((dt) => layouts.flatMap(([label, shape, axes, spec]) => {
+      const x = makeView(g, dt, shape, spec, normal);
+      const squares: View = { ...x, data: nb.unary("square", { data: x.data, shape: [x.data.length], strides: [1], offset: 0 }, dt) };
+      const got = nb.reduce("sumsq", x, axes, dt), want = nb.reduce("sum", squares, axes, dt);
+      const i = got.findIndex((v, k) => !Object.is(v, want[k]));
+      return i < 0 ? [] : [`${dt} ${label}: sumsq[${i}] ${got[i]} != sum of squares ${want[i]}`];
+    }));
     for (const isa of ["avx512", "avx2", "generic"]) {
       it(`${isa}: float ops across the float32 range and reductions (checked where the CPU has ${isa}; generic must always load)`, () => {
         expect(addon).not.toBeNull();
@@ -257,6 +276,7 @@ function nativeOnly(nb: NativeBackend): void {
           expect(checks.length).toBeGreaterThan(10);
           expect(checks.flatMap((c) => runCheck(nb, c).map((f) => f.message))).toEqual([]);
           expect(large()).toEqual([]);
+          expect(squaresBitwise()).toEqual([]);
         } finally {
           addon!.setVmathIsa(chosen);
         }

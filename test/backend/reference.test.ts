@@ -108,4 +108,12 @@ describe("reference backend: PyTorch 1.13 semantics", () => {
     const x = vec([16777216, 1, 1], "float32");
     expect(Array.from(ref.reduce("sum", x, [0], "float32"))).toEqual([16777218]);
   });
+
+  it("sumsq adds the squares as square() stores them: rounded to float32, wrapped in int32", () => {
+    // torch.square(tensor([1 + 2**-12, 3.])).double().sum() -> 10.00048828125; in float64 -> 10.000488340854645
+    expect(Array.from(ref.reduce("sumsq", vec([1 + 2 ** -12, 3], "float32"), [0], "float64"))).toEqual([10.00048828125]);
+    expect(Array.from(ref.reduce("sumsq", vec([1 + 2 ** -12, 3], "float64"), [0], "float64"))).toEqual([10.000488340854645]);
+    // torch.square(tensor([65536, 3], dtype=torch.int32)) -> [0, 9] (wraps)
+    expect(Array.from(ref.reduce("sumsq", vec([65536, 3], "int32"), [0], "int32"))).toEqual([9]);
+  });
 });

@@ -203,10 +203,14 @@ function where(cond: View, a: View, b: View, outShape: Shape, outDtype: DType): 
   return out;
 }
 
-/** Combines the values of one reduction group in order; NaN wins max and min, as in PyTorch. */
-function combine(op: ReduceOp, values: readonly number[], int: boolean): number {
+/**
+ * Combines the values of one reduction group in order; NaN wins max and min, as in PyTorch.
+ * sumsq adds each value's square as square() stores it in the input's dtype.
+ */
+function combine(op: ReduceOp, values: readonly number[], int: boolean, inDtype: DType): number {
   switch (op) {
     case "sum": return values.reduce((s, v) => s + v, 0);
+    case "sumsq": return values.reduce((s, v) => s + castTo(unaryRef("square", v, int), inDtype), 0);
     case "prod": return values.reduce((p, v) => (int ? Math.imul(p, v) : p * v), 1);
     case "max": return values.reduce((m, v) => Math.max(m, v), -Infinity);
     case "min": return values.reduce((m, v) => Math.min(m, v), Infinity);
@@ -221,7 +225,7 @@ function reduce(op: ReduceOp, x: View, axes: readonly number[], outDtype: DType)
   });
   const out = allocate(outDtype, groups.length);
   const int = isIntArray(x);
-  groups.forEach((g, i) => { out[i] = castTo(combine(op, g, int), outDtype); });
+  groups.forEach((g, i) => { out[i] = castTo(combine(op, g, int, dtypeOfArray(x.data)), outDtype); });
   return out;
 }
 

@@ -124,6 +124,60 @@ describe("losses: semantics and errors", () => {
     expect(() => F.mseLoss(gl.zeros([3]), gl.zeros([3]), { reduction: "avg" as "mean" })).toThrow(/reduction must be "none", "mean", "sum"/);
   });
 
+  it("reduced mseLoss is one node with PyTorch's value and gradients, to the target too", () => {
+    const x = gl.tensor([[1, 2], [3, 5]], { requiresGrad: true }), y = gl.tensor([[0, 1], [1, 1]], { requiresGrad: true });
+    // F.mse_loss(x, y, reduction='sum') -> 22; x.grad [[2,2],[4,8]], y.grad its negation; 'mean' -> 5.5 and a quarter of those
+    const s = F.mseLoss(x, y, { reduction: "sum" });
+    expect([s.item(), s.gradFn!.name]).toEqual([22, "MseLossBackward"]);
+    s.backward();
+    expect([x.grad!.toArray(), y.grad!.toArray()]).toEqual([[[2, 2], [4, 8]], [[-2, -2], [-4, -8]]]);
+    x.grad = null; y.grad = null;
+    const m = F.mseLoss(x, y);
+    expect(m.item()).toBe(5.5);
+    m.backward();
+    expect([x.grad!.toArray(), y.grad!.toArray()]).toEqual([[[0.5, 0.5], [1, 2]], [[-0.5, -0.5], [-1, -2]]]);
+    // Only the target requires grad; and neither (no node).
+    const t = gl.tensor([1, 4], { requiresGrad: true });
+    F.mseLoss(gl.tensor([2, 1]), t, { reduction: "sum" }).backward();
+    expect(t.grad!.toArray()).toEqual([-2, 6]);
+    expect(F.mseLoss(gl.tensor([2, 1]), gl.tensor([1, 4])).gradFn).toBeNull();
+  });
+
+  it("reduced mseLoss has the composite's value bit for bit and its gradient, in float32 and float64", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      const x = gl.randn([8, 1000], { dtype, requiresGrad: true }), y = gl.randn([8, 1000], { dtype });
+      for (const reduction of ["mean", "sum"] as const) {
+        const fused = F.mseLoss(x, y, { reduction });
+        const d = x.sub(y).square();
+        const composite = reduction === "mean" ? d.mean() : d.sum();
+        expect(fused.item()).toBe(composite.item());
+        const [gf] = gl.autograd.grad(fused, [x]);
+        const [gc] = gl.autograd.grad(composite, [x]);
+        expect(gf!.sub(gc!).abs().max().item()).toBeLessThanOrEqual((dtype === "float32" ? 1e-6 : 1e-15) * gc!.abs().max().item());
+      }
+    }
+  });
+
+  it("reduced mseLoss: mixed float dtypes promote, empty inputs give NaN (mean), in-place changes before backward are errors", () => {
+    const x = gl.tensor([1, 2], { requiresGrad: true }), y = gl.tensor([0, 0], { dtype: "float64" });
+    const l = F.mseLoss(x, y);
+    expect([l.dtype, l.item()]).toEqual(["float64", 2.5]);
+    l.backward();
+    expect([x.grad!.dtype, x.grad!.toArray()]).toEqual(["float32", [1, 2]]);
+    // F.mse_loss(torch.zeros(0, 3, requires_grad=True), torch.zeros(0, 3)) -> nan; sum -> 0
+    const e = gl.zeros([0, 3], { requiresGrad: true });
+    const le = F.mseLoss(e, gl.zeros([0, 3]));
+    expect(le.item()).toBeNaN();
+    le.backward();
+    expect(e.grad!.shape).toEqual([0, 3]);
+    expect(F.mseLoss(e, gl.zeros([0, 3]), { reduction: "sum" }).item()).toBe(0);
+    // PyTorch saves input and target: "one of the variables needed for gradient computation has been modified by an inplace operation"
+    const a = gl.tensor([1, 2], { requiresGrad: true }), b = gl.tensor([0, 1]);
+    const lb = F.mseLoss(a, b);
+    b.add_(1);
+    expect(() => lb.backward()).toThrow(/MseLossBackward .* was modified by an in-place operation/);
+  });
+
   it("binaryCrossEntropy checks that inputs are probabilities and clamps log(0) at -100", () => {
     expect(() => F.binaryCrossEntropy(gl.tensor([0.5, 1.2]), gl.tensor([1, 0]))).toThrow(/between 0 and 1.*got 1\.2/);
     expect(F.binaryCrossEntropy(gl.tensor([0, 1]), gl.tensor([1, 0])).item()).toBe(100);

@@ -24,6 +24,12 @@ describe("losses: gradients match finite differences (float64)", () => {
   it("mseLoss, l1Loss, smoothL1Loss, huberLoss", () => {
     const x = rn([3, 4]), y = rn([3, 4]);
     check((a, b) => F.mseLoss(a, b), [x, y], true);
+    // The fused node: both reductions, with and without the target's gradient.
+    check((a, b) => F.mseLoss(a, b, { reduction: "sum" }), [x, y], true);
+    check((a) => F.mseLoss(a, fixed(y)), [x], true);
+    check((a) => F.mseLoss(a, fixed(y), { reduction: "sum" }), [x], true);
+    check((b) => F.mseLoss(fixed(x), b), [y], true);
+    check((a, b) => F.mseLoss(a, b, { reduction: "none" }), [x, y], true);
     check((a, b) => F.l1Loss(a, b, { reduction: "sum" }), [x, y]);
     check((a, b) => F.smoothL1Loss(a, b, { beta: 0.7, reduction: "none" }), [x, y]);
     check((a, b) => F.huberLoss(a, b, { delta: 0.8 }), [x, y]);

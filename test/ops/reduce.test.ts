@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as gl from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
+import { sumSquares } from "../../src/ops/reduce.js";
 
 // Expected values come from PyTorch 1.13 (the expression is beside each one); int64
 // results of PyTorch are int32 here.
@@ -351,6 +352,31 @@ describe("median", () => {
   it("rejects bool tensors and empty slices", () => {
     expect(() => gl.tensor([true]).median()).toThrow("median: not supported for bool tensors");
     expect(() => gl.zeros([0, 2]).median(0)).toThrow("median: expected reduction dim 0 to have non-zero size (input shape [0,2])");
+  });
+});
+
+describe("sumSquares (internal: the norm's, the variance's and mseLoss's sum of squares)", () => {
+  it("is sum(square(x)) over dims, bit for bit, ints wrapping as square does", () => {
+    expect(sumSquares(gl.tensor(A)).item()).toBe(27);
+    expect(sumSquares(gl.tensor(A), 1).toArray()).toEqual([25, 2]);
+    expect(sumSquares(gl.tensor(A), [0], true).toArray()).toEqual([[10, 16, 1]]);
+    // torch.square(tensor([65536, 3], dtype=torch.int32)).sum() -> 9 (the square of 65536 wraps to 0)
+    const i = sumSquares(gl.tensor([65536, 3], { dtype: "int32" }));
+    expect([i.dtype, i.item()]).toEqual(["int32", 9]);
+    expect(sumSquares(gl.tensor([true, false, true])).toArray()).toEqual(2);
+    expect(sumSquares(gl.zeros([0, 3]), 0).toArray()).toEqual([0, 0, 0]);
+    // Bit for bit where the squares are laid out as x is; a transposed x is summed in another order.
+    const x = gl.randn([37, 300]), xt = gl.randn([300, 37]).t();
+    for (const dim of [undefined, 0, 1]) {
+      expect(sumSquares(x, dim).toArray()).toEqual(x.square().sum(dim).toArray());
+      expectClose(sumSquares(xt, dim), xt.square().sum(dim).tolist(), 1e-6);
+    }
+  });
+
+  it("has the gradient 2 x g, to second order", () => {
+    expect(gradOf((x) => sumSquares(x, 1), A, [1, 2])).toEqual([6, -8, 0, 4, 0, -4]);
+    fdCheck((x) => sumSquares(x, [0], true), [0.3, -1.2, 2.5, 0.7, 1.9, -0.4], [2, 3]);
+    fdCheck2((x) => sumSquares(x, 1), [0.3, -1.2, 2.5, 0.7, 1.9, -0.4], [2, 3]);
   });
 });
 

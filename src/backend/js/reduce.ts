@@ -7,13 +7,14 @@ import { RowIter } from "./layout.js";
 /**
  * Reduces over `axes`. Accumulates in float64 (exact for int32 sums up to 2^53 and far
  * more accurate for float32 than a float32 accumulator), then converts to `outDtype`.
+ * "sumsq" adds x*x rounded as square rounds it (float32, float64, or int32 wrapping).
  */
 export function reduce(op: ReduceOp, x: View, axes: readonly number[], outDtype: DType): TypedArray {
   const shape = x.shape;
   const outShape = shape.map((s, i) => (axes.includes(i) ? 1 : s));
   const nOut = numel(outShape);
   const acc = new Float64Array(nOut);
-  const init = op === "sum" ? 0 : op === "prod" ? 1 : op === "max" ? -Infinity : Infinity;
+  const init = op === "sum" || op === "sumsq" ? 0 : op === "prod" ? 1 : op === "max" ? -Infinity : Infinity;
   acc.fill(init);
   if (numel(shape) > 0) {
     const outStrides = contiguousStrides(outShape).map((s, i) => (axes.includes(i) ? 0 : s));
@@ -21,6 +22,8 @@ export function reduce(op: ReduceOp, x: View, axes: readonly number[], outDtype:
     const [sx, so] = it.innerStrides;
     const d = x.data;
     const n = it.inner;
+    // How sumsq rounds a square: 0 float64 (exact in the accumulator), 1 float32, 2 int32 wrapping.
+    const sq = d instanceof Float64Array ? 0 : d instanceof Float32Array ? 1 : 2;
     for (let r = 0; r < it.rows; r++) {
       let ix = it.offs[0];
       const io = it.offs[1];
@@ -29,6 +32,11 @@ export function reduce(op: ReduceOp, x: View, axes: readonly number[], outDtype:
         switch (op) {
           case "sum": for (let j = 0; j < n; j++, ix += sx) a += d[ix]; break;
           case "prod": for (let j = 0; j < n; j++, ix += sx) a *= d[ix]; break;
+          case "sumsq":
+            if (sq === 0) for (let j = 0; j < n; j++, ix += sx) { const v = d[ix]; a += v * v; }
+            else if (sq === 1) for (let j = 0; j < n; j++, ix += sx) { const v = d[ix]; a += Math.fround(v * v); }
+            else for (let j = 0; j < n; j++, ix += sx) { const v = d[ix]; a += Math.imul(v, v); }
+            break;
           case "max": for (let j = 0; j < n; j++, ix += sx) { const v = d[ix]; if (v > a || v !== v) a = v; if (a !== a) break; } break;
           case "min": for (let j = 0; j < n; j++, ix += sx) { const v = d[ix]; if (v < a || v !== v) a = v; if (a !== a) break; } break;
         }
@@ -38,6 +46,11 @@ export function reduce(op: ReduceOp, x: View, axes: readonly number[], outDtype:
         switch (op) {
           case "sum": for (let j = 0; j < n; j++, ix += sx, o += so) acc[o] += d[ix]; break;
           case "prod": for (let j = 0; j < n; j++, ix += sx, o += so) acc[o] *= d[ix]; break;
+          case "sumsq":
+            if (sq === 0) for (let j = 0; j < n; j++, ix += sx, o += so) { const v = d[ix]; acc[o] += v * v; }
+            else if (sq === 1) for (let j = 0; j < n; j++, ix += sx, o += so) { const v = d[ix]; acc[o] += Math.fround(v * v); }
+            else for (let j = 0; j < n; j++, ix += sx, o += so) { const v = d[ix]; acc[o] += Math.imul(v, v); }
+            break;
           case "max": for (let j = 0; j < n; j++, ix += sx, o += so) { const v = d[ix]; const a = acc[o]; if (v > a || v !== v) acc[o] = a !== a ? a : v; } break;
           case "min": for (let j = 0; j < n; j++, ix += sx, o += so) { const v = d[ix]; const a = acc[o]; if (v < a || v !== v) acc[o] = a !== a ? a : v; } break;
         }

@@ -36,7 +36,7 @@ const UNINITIALISED_BYTES = 4096;
 // (an allocation per call, and GC work). Such arrays travel through persistent stand-ins.
 const ON_HEAP_BYTES = 64;
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
-const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
+const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3, sumsq: 4 };
 const ARG_CODES: Record<ArgReduceOp, number> = { argmax: 0, argmin: 1 };
 const SCAN_CODES: Record<ScanOp, number> = { cumsum: 0, cumprod: 1 };
 

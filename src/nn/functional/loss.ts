@@ -2,19 +2,20 @@ import { cast } from "../../ops/cast.js";
 import {
   abs, add, clamp, div, eq, exp, gt, log, logicalNot, lt, mul, ne, neg, rsub, sqrt, square, sub, where,
 } from "../../ops/elementwise.js";
-import { attach, needsGrad, noGrad } from "../../ops/graph.js";
+import { attach, isGradEnabled, needsGrad, noGrad } from "../../ops/graph.js";
 import { gather, indexSelect } from "../../ops/indexing.js";
 import { checkTensor } from "../../ops/operand.js";
-import { logSoftmax, sum, sumTo } from "../../ops/reduce.js";
+import { logSoftmax, sum, sumSquares, sumTo } from "../../ops/reduce.js";
 import { flatten, reshape, squeeze, unsqueeze } from "../../ops/shape.js";
-import { isFloating } from "../../tensor/dtype.js";
+import { isFloating, promoteTypes } from "../../tensor/dtype.js";
 import { broadcastShapes, fmtShape, shapesEqual } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { logSigmoid } from "./activation.js";
 
 // The losses of torch.nn.functional with PyTorch 1.13's formulas and reductions. Each is
 // a composition of differentiable ops (gradients of every order come from the parts),
-// except binaryCrossEntropy, whose fused rule reproduces PyTorch's clamped gradient.
+// except binaryCrossEntropy, whose fused rule reproduces PyTorch's clamped gradient, and the
+// reduced mseLoss, one node with PyTorch's one-pass gradient.
 
 /** How a loss reduces its per-element values: PyTorch's `reduction` argument. */
 export type Reduction = "none" | "mean" | "sum";
@@ -72,7 +73,32 @@ function elementWeight(w: Tensor | null | undefined, input: Tensor, op: string, 
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   const x = floatInput(input, "mseLoss");
   const y = sameShapeTarget(x, target, "mseLoss");
-  return reduce(square(sub(x, y)), reductionOf(opts, "mseLoss"));
+  const reduction = reductionOf(opts, "mseLoss");
+  if (reduction === "none") return square(sub(x, y));
+  return reducedMse(x, y, reduction === "mean");
+}
+
+/**
+ * The reduced mseLoss as one node, as PyTorch's mse_loss: forward d = x - y (kept) and its sum
+ * of squares; backward one pass gx = d * (norm * g), norm = 2/numel (mean) or 2 (sum), and
+ * gy = -gx. When createGraph records the gradient, the same formula in differentiable ops.
+ */
+function reducedMse(input: Tensor, target: Tensor, mean: boolean): Tensor {
+  // Mixed float dtypes promote as sub does; the casts carry the gradients back.
+  const dt = promoteTypes(input.dtype, target.dtype);
+  const x = input.dtype === dt ? input : cast(input, dt);
+  const y = target.dtype === dt ? target : cast(target, dt);
+  const n = x.numel();
+  const d = noGrad(() => sub(x, y));
+  const loss = noGrad(() => (mean ? div(sumSquares(d), n) : sumSquares(d)));
+  if (!needsGrad(x, y)) return loss;
+  const norm = mean ? 2 / n : 2;
+  // x and y are saved (as PyTorch saves them): an in-place change before backward is an error.
+  return attach(loss, "MseLossBackward", [x, y], (g) => {
+    const diff = isGradEnabled() ? sub(x, y) : d;
+    const gx = x.requiresGrad ? mul(diff, mul(g, norm)) : null;
+    return [gx, y.requiresGrad ? (gx ? neg(gx) : mul(diff, mul(g, -norm))) : null];
+  }, [x, y]);
 }
 
 /**

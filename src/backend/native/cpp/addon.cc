@@ -300,7 +300,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Reduce(const Napi::CallbackInfo& info) {
     const int op = Int(info, 0);
     Array arr[2];
-    if (op < 0 || op > static_cast<int>(ReduceOp::Min) || !Arrays(info, 1, 2, arr)) return Fail(info.Env(), "reduce(op, out, x)");
+    if (op < 0 || op > static_cast<int>(ReduceOp::SumSq) || !Arrays(info, 1, 2, arr)) return Fail(info.Env(), "reduce(op, out, x)");
     View x;
     MetaReader m = Meta();
     i64 naxes = 0;

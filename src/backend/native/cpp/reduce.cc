@@ -1,7 +1,7 @@
 // Reductions accumulate in double (exact for int32 sums up to 2^53, far more accurate than a
 // float accumulator for float32) and round once into the output, as the js backend does.
-// Integer products wrap like int32 multiplication. Float sums, maxima and minima take the
-// vectorised, threaded path of reduce_float.h; the rest runs here on one thread.
+// Integer products wrap like int32 multiplication. Float sums, sums of squares, maxima and
+// minima take the vectorised, threaded path of reduce_float.h; the rest runs here on one thread.
 #include "reduce.h"
 
 #include <algorithm>
@@ -17,6 +17,17 @@
 namespace gl {
 
 namespace {
+
+/** x * x rounded in S, as square() writes it (int32 and bool wrap like imul), widened to double. */
+template <class S>
+inline double square_of(S v) {
+  if constexpr (std::is_floating_point_v<S>) {
+    const S q = v * v;  // x86-64's baseline has no FMA: the product is rounded before any sum
+    return static_cast<double>(q);
+  } else {
+    return static_cast<double>(imul(static_cast<int32_t>(v), static_cast<int32_t>(v)));
+  }
+}
 
 /** Reduces n strided values into one accumulator (the group's running value). */
 template <class S>
@@ -35,6 +46,19 @@ double reduce_into(ReduceOp op, const S* x, i64 sx, i64 n, double acc, bool int_
         return acc + ((s0 + s1) + (s2 + s3));
       }
       for (i64 j = 0; j < n; j++) acc += static_cast<double>(x[j * sx]);
+      return acc;
+    case ReduceOp::SumSq:
+      if (sx == 1) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        i64 j = 0;
+        for (; j + 4 <= n; j += 4) {
+          s0 += square_of(x[j]); s1 += square_of(x[j + 1]);
+          s2 += square_of(x[j + 2]); s3 += square_of(x[j + 3]);
+        }
+        for (; j < n; j++) s0 += square_of(x[j]);
+        return acc + ((s0 + s1) + (s2 + s3));
+      }
+      for (i64 j = 0; j < n; j++) acc += square_of(x[j * sx]);
       return acc;
     case ReduceOp::Prod:
       if (int_in) {
@@ -68,6 +92,9 @@ void reduce_across(ReduceOp op, const S* x, i64 sx, double* acc, i64 so, i64 n, 
   switch (op) {
     case ReduceOp::Sum:
       for (i64 j = 0; j < n; j++) acc[j * so] += static_cast<double>(x[j * sx]);
+      return;
+    case ReduceOp::SumSq:
+      for (i64 j = 0; j < n; j++) acc[j * so] += square_of(x[j * sx]);
       return;
     case ReduceOp::Prod:
       if (int_in) {
@@ -114,6 +141,7 @@ inline RowFns<float> row_fns(ReduceOp op, float) {
   switch (op) {
     case ReduceOp::Max: return {r.max_f32, r.acc_max_f32};
     case ReduceOp::Min: return {r.min_f32, r.acc_min_f32};
+    case ReduceOp::SumSq: return {r.sumsq_f32, r.acc_sumsq_f32};
     default: return {r.sum_f32, r.acc_sum_f32};
   }
 }
@@ -122,8 +150,15 @@ inline RowFns<double> row_fns(ReduceOp op, double) {
   switch (op) {
     case ReduceOp::Max: return {r.max_f64, r.acc_max_f64};
     case ReduceOp::Min: return {r.min_f64, r.acc_min_f64};
+    case ReduceOp::SumSq: return {r.sumsq_f64, r.acc_sumsq_f64};
     default: return {r.sum_f64, r.acc_sum_f64};
   }
+}
+
+/** One element as the op takes it: its square for SumSq, else itself. */
+template <class T>
+inline double term_of(ReduceOp op, T v) {
+  return op == ReduceOp::SumSq ? square_of(v) : static_cast<double>(v);
 }
 
 /** a combined with b under op (sum, or max/min where NaN wins). */
@@ -248,7 +283,7 @@ void reduce_float(ReduceOp op, const View& x, const bool* reduced, T* out) {
   nr = merge_dims(red, nr);
   const T* base = static_cast<const T*>(x.data) + x.offset;
   const RowFns<T> fns = row_fns(op, T{});
-  const bool sum = op == ReduceOp::Sum;
+  const bool sum = op == ReduceOp::Sum || op == ReduceOp::SumSq;
   const i64 work = n_out * n_red;
 
   const bool columns = nk > 0 && kept[nk - 1].size >= 16 && (nr == 0 || std::abs(kept[nk - 1].stride) < std::abs(red[nr - 1].stride));
@@ -278,7 +313,7 @@ void reduce_float(ReduceOp op, const View& x, const bool* reduced, T* out) {
         } else {
           for (i64 q = 0; q < g; q++, it.next()) {
             const T* p = p0 + it.off;
-            for (i64 j = 0; j < w; j++) block[j] = combine(op, block[j], static_cast<double>(p[j * cs]));
+            for (i64 j = 0; j < w; j++) block[j] = combine(op, block[j], term_of(op, p[j * cs]));
           }
         }
         r += g;
@@ -329,7 +364,7 @@ void reduce_float(ReduceOp op, const View& x, const bool* reduced, T* out) {
         v = fns.row(p, len);
       } else {
         v = init;
-        for (i64 j = 0; j < len; j++) v = combine(op, v, static_cast<double>(p[j * rs]));
+        for (i64 j = 0; j < len; j++) v = combine(op, v, term_of(op, p[j * rs]));
       }
       a = combine(op, a, v);
       q += len;
@@ -368,7 +403,7 @@ void reduce_staged(ReduceOp op, const View& x, const bool* reduced, void* out, D
     n_out *= out_shape[d];
     if (reduced[d]) out_strides[d] = 0;
   }
-  const double init = op == ReduceOp::Sum ? 0 : op == ReduceOp::Prod ? 1
+  const double init = op == ReduceOp::Sum || op == ReduceOp::SumSq ? 0 : op == ReduceOp::Prod ? 1
     : op == ReduceOp::Max ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   // float64 output: accumulate straight into it.
   Vec<double> scratch(out_dt == DType::F64 ? 0 : static_cast<size_t>(n_out));

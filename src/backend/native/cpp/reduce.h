@@ -5,7 +5,8 @@
 
 namespace gl {
 
-enum class ReduceOp : int { Sum, Prod, Max, Min };
+// SumSq: the sum of x*x, each square rounded in x's type (int32 wraps), summed as Sum sums.
+enum class ReduceOp : int { Sum, Prod, Max, Min, SumSq };
 enum class ArgReduceOp : int { Argmax, Argmin };
 enum class ScanOp : int { Cumsum, Cumprod };
 

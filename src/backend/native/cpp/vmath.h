@@ -29,6 +29,9 @@ struct VReduce {
   double (*max_f64)(const double*, int64_t);
   double (*min_f32)(const float*, int64_t);
   double (*min_f64)(const double*, int64_t);
+  // A contiguous row's sum of squares (each square rounded in the element type), blocked as sum.
+  double (*sumsq_f32)(const float*, int64_t);
+  double (*sumsq_f64)(const double*, int64_t);
   // acc[j] op= rows[0][j], ..., rows[nrows - 1][j] for j < w, nrows <= kReduceRowGroup.
   void (*acc_sum_f32)(double* acc, const float* const* rows, int nrows, int64_t w);
   void (*acc_sum_f64)(double* acc, const double* const* rows, int nrows, int64_t w);
@@ -36,6 +39,9 @@ struct VReduce {
   void (*acc_max_f64)(double* acc, const double* const* rows, int nrows, int64_t w);
   void (*acc_min_f32)(double* acc, const float* const* rows, int nrows, int64_t w);
   void (*acc_min_f64)(double* acc, const double* const* rows, int nrows, int64_t w);
+  // acc[j] += rows[0][j]^2 + ... + rows[nrows - 1][j]^2, grouped as acc_sum_*.
+  void (*acc_sumsq_f32)(double* acc, const float* const* rows, int nrows, int64_t w);
+  void (*acc_sumsq_f64)(double* acc, const double* const* rows, int nrows, int64_t w);
 };
 
 /** Most rows one acc_* call takes: their sum is formed in the element type before it meets the double totals. */

@@ -232,12 +232,27 @@ inline v8d widen_add(v8d acc, Vec<double>::V v) { return acc + v; }
 
 inline double hsum(v8d v) { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])); }
 
+// Sums of squares (Sq) run the sum loops on each value squared in its own type. The square is
+// kept apart from the addition (GCC would fuse them into an FMA in the FMA builds), so a row's
+// sum of squares equals, bit for bit, the sum of the values square() writes.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+/** v itself (a sum) or v * v rounded in its own type (a sum of squares). */
+template <bool Sq, class V>
+inline V term(V v) {
+  if constexpr (Sq) return v * v;
+  return v;
+}
+
 /**
- * Sum of a contiguous row: four vectors of lanes, each lane summing at most 16 (float) or
- * 128 (double) values of a block before the block is added up in double, so the error stays
- * that of a blocked (pairwise-like) sum however long the row.
+ * Sum (of squares, Sq) of a contiguous row: four vectors of lanes, each lane summing at most
+ * 16 (float) or 128 (double) values of a block before the block is added up in double, so the
+ * error stays that of a blocked (pairwise-like) sum however long the row.
  */
-template <class T>
+template <bool Sq, class T>
 inline double sum_impl(const T* p, int64_t n) {
   using V = typename Vec<T>::V;
   constexpr int W = Vec<T>::W;
@@ -247,17 +262,20 @@ inline double sum_impl(const T* p, int64_t n) {
     const int64_t e = i + (n - i < Vec<T>::kBlock ? n - i : Vec<T>::kBlock);
     V s0 = {}, s1 = {}, s2 = {}, s3 = {};
     for (; i + 4 * W <= e; i += 4 * W) {
-      s0 += vload(p + i);
-      s1 += vload(p + i + W);
-      s2 += vload(p + i + 2 * W);
-      s3 += vload(p + i + 3 * W);
+      s0 += term<Sq>(vload(p + i));
+      s1 += term<Sq>(vload(p + i + W));
+      s2 += term<Sq>(vload(p + i + 2 * W));
+      s3 += term<Sq>(vload(p + i + 3 * W));
     }
     total = widen_add(widen_add(widen_add(widen_add(total, s0), s1), s2), s3);
   }
   double tail = 0;
-  for (; i < n; i++) tail += static_cast<double>(p[i]);
+  for (; i < n; i++) tail += static_cast<double>(term<Sq>(p[i]));
   return hsum(total) + tail;
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
 
 /** b where it is beyond a (greater for max, less for min) or NaN, else a: NaN, once in, stays. */
 template <bool Max, class V>
@@ -329,15 +347,19 @@ inline double extreme_impl(const T* p, int64_t n) {
   return static_cast<double>(r);
 }
 
-/** acc[j] += sum over the rows of rows[r][j], j < w (at most kReduceRowGroup rows). */
-template <class T>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#endif
+/** acc[j] += sum over the rows of rows[r][j] (squared, Sq), j < w (at most kReduceRowGroup rows). */
+template <bool Sq, class T>
 inline void acc_sum_impl(double* __restrict acc, const T* const* rows, int nrows, int64_t w) {
   using V = typename Vec<T>::V;
   constexpr int W = Vec<T>::W;
   int64_t j = 0;
   for (; j + W <= w; j += W) {
-    V s = vload(rows[0] + j);
-    for (int r = 1; r < nrows; r++) s += vload(rows[r] + j);
+    V s = term<Sq>(vload(rows[0] + j));
+    for (int r = 1; r < nrows; r++) s += term<Sq>(vload(rows[r] + j));
     if constexpr (W == 16) {
       v8d a0, a1;
       __builtin_memcpy(&a0, acc + j, sizeof a0);
@@ -354,11 +376,14 @@ inline void acc_sum_impl(double* __restrict acc, const T* const* rows, int nrows
     }
   }
   for (; j < w; j++) {
-    T s = rows[0][j];
-    for (int r = 1; r < nrows; r++) s += rows[r][j];
+    T s = term<Sq>(rows[0][j]);
+    for (int r = 1; r < nrows; r++) s += term<Sq>(rows[r][j]);
     acc[j] += static_cast<double>(s);
   }
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
 
 /** acc[j] = max(acc[j], rows[r][j]...) (or min); a NaN, once in, stays. */
 template <bool Max, class T>
@@ -442,14 +467,18 @@ void row(const float* x, float* o, int64_t n) {
 }
 
 void fill_table(VMath* t, VReduce* r) {
-  r->sum_f32 = sum_impl<float>;
-  r->sum_f64 = sum_impl<double>;
+  r->sum_f32 = sum_impl<false, float>;
+  r->sum_f64 = sum_impl<false, double>;
+  r->sumsq_f32 = sum_impl<true, float>;
+  r->sumsq_f64 = sum_impl<true, double>;
   r->max_f32 = extreme_impl<true, float>;
   r->max_f64 = extreme_impl<true, double>;
   r->min_f32 = extreme_impl<false, float>;
   r->min_f64 = extreme_impl<false, double>;
-  r->acc_sum_f32 = acc_sum_impl<float>;
-  r->acc_sum_f64 = acc_sum_impl<double>;
+  r->acc_sum_f32 = acc_sum_impl<false, float>;
+  r->acc_sum_f64 = acc_sum_impl<false, double>;
+  r->acc_sumsq_f32 = acc_sum_impl<true, float>;
+  r->acc_sumsq_f64 = acc_sum_impl<true, double>;
   r->acc_max_f32 = acc_extreme_impl<true, float>;
   r->acc_max_f64 = acc_extreme_impl<true, double>;
   r->acc_min_f32 = acc_extreme_impl<false, float>;
