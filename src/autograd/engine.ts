@@ -85,6 +85,35 @@ function mayTake(g: Tensor, policy: StealPolicy | null): boolean {
   return true;
 }
 
+/**
+ * Counts the engine's references to its own gradient temporaries (storage made during this
+ * backward pass, held in a gradient buffer) and gives a temporary's memory back to the
+ * backend once the last one is consumed: nothing else can see it when no hook, retained
+ * gradient, capture or createGraph is in play (the same conditions as StealPolicy), it is
+ * not a leaf's gradient now, and every tensor a backward rule returns is itself counted
+ * (views share their Storage object, so a rule that passes its input gradient on keeps it
+ * alive). The backend reuses the memory for a later output of the same size while it is
+ * still in cache.
+ */
+class Recycler {
+  private readonly refs = new Map<Storage, number>();
+  constructor(private readonly since: number, private readonly kept: Set<Storage>, private readonly give: (data: Tensor["data"]) => boolean) {}
+
+  hold(g: Tensor): void {
+    const s = g.storage;
+    if (s.serial >= this.since) this.refs.set(s, (this.refs.get(s) ?? 0) + 1);
+  }
+
+  drop(g: Tensor): void {
+    const s = g.storage;
+    const n = this.refs.get(s);
+    if (n === undefined) return;
+    if (n > 1) { this.refs.set(s, n - 1); return; }
+    this.refs.delete(s);
+    if (!this.kept.has(s) && this.give(s.data)) s.recycled = true;
+  }
+}
+
 function accumulate(v: Tensor, g: Tensor, createGraph: boolean, policy: StealPolicy | null = null): void {
   if (!createGraph && g.requiresGrad) g = g.detach();
   if (v._grad === null) {
@@ -144,12 +173,27 @@ export function execute(roots: [Node, number][], rootGrads: Tensor[], opts: Back
   let quiet = !createGraph && !captures;
   if (quiet) for (const n of seen) if (hooked(n)) { quiet = false; break; }
   const policy: StealPolicy = { allowed: quiet, since: nextStorageSerial(), taken: new Set() };
+  const give = backend().recycle;
+  const recycler = quiet && give ? new Recycler(policy.since, policy.taken, (d) => give.call(backend(), d)) : null;
 
   const buffers = new Map<Node, (Tensor | null)[]>();
   const addGrad = (n: Node, nr: number, g: Tensor) => {
     let buf = buffers.get(n);
     if (!buf) { buf = new Array(n.outShapes.length).fill(null); buffers.set(n, buf); }
-    buf[nr] = buf[nr] === null ? g : add(buf[nr]!, g);
+    const prev = buf[nr];
+    if (prev === null) {
+      buf[nr] = g;
+      recycler?.hold(g);
+      return;
+    }
+    const sum = add(prev, g);
+    buf[nr] = sum;
+    if (recycler) {
+      recycler.hold(sum);
+      recycler.hold(g);
+      recycler.drop(g);
+      recycler.drop(prev);
+    }
   };
   roots.forEach(([n, nr], i) => addGrad(n, nr, rootGrads[i]));
 
@@ -224,6 +268,8 @@ export function execute(roots: [Node, number][], rootGrads: Tensor[], opts: Back
         deps.set(nx, d);
         if (d === 0) heap.push(nx);
       }
+      // This node's gradients are consumed (what its rule returned is counted by now).
+      if (recycler && grads) for (const g of grads) if (g) recycler.drop(g);
     }
   } finally {
     setGradEnabled(prevMode);

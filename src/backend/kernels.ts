@@ -106,6 +106,13 @@ export interface LinalgKernels {
 export interface Backend extends ConvKernels, NormKernels {
   readonly name: string;
 
+  /**
+   * Optional: takes back the memory of an output that nothing will read or write again (the
+   * autograd engine's own gradient temporaries), for a later output of the same size; every
+   * view of it is detached. Returns whether it was kept. Backends without a pool omit it.
+   */
+  recycle?(data: TypedArray): boolean;
+
   /** out[i] = f(x[i]) over x's shape. */
   unary(op: UnaryOp, x: View, outDtype: DType): TypedArray;
   /** out = f(a, b); `a` and `b` already have `outShape` (broadcast dims carry stride 0). */

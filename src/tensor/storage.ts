@@ -6,6 +6,8 @@ import type { DType, TypedArray } from "./dtype.js";
  */
 export class Storage {
   version = 0;
+  /** Set when the autograd engine gave this memory back to the backend: any later use is a bug, reported loudly. */
+  recycled = false;
   /** Creation order: storages made after a point have serial >= nextStorageSerial() read then. */
   readonly serial = nextSerial++;
   constructor(public readonly data: TypedArray, public readonly dtype: DType) {}

@@ -54,7 +54,11 @@ export class Tensor implements View {
     return new Tensor(new Storage(data, dtype), shape, contiguousStrides(shape), 0);
   }
 
-  get data(): TypedArray { return this.storage.data; }
+  get data(): TypedArray {
+    const s = this.storage;
+    if (s.recycled) throw new Error("gradlab internal error: this tensor's memory was recycled by the autograd engine while still in use (please report it)");
+    return s.data;
+  }
   get dtype(): DType { return this.storage.dtype; }
   get ndim(): number { return this.shape.length; }
   /** Version counter of the storage (bumped by in-place writes). */

@@ -10,6 +10,7 @@ import { writeView } from "./meta.js";
 import { nativeConvKernels } from "./conv.js";
 import { createNativeNormKernels } from "./norm.js";
 import { createNativeLinalg } from "./linalg.js";
+import { recycle, uninitialised } from "./pool.js";
 
 /** The native backend: the Backend kernels plus control of its thread pool. */
 export interface NativeBackend extends Backend {
@@ -104,7 +105,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
   const fresh = (dtype: DType, n: number): TypedArray => {
     const bytes = n * BYTES[dtype];
     if (bytes < UNINITIALISED_BYTES) return allocate(dtype, n);
-    const buf = Buffer.allocUnsafeSlow(bytes).buffer;
+    const buf = uninitialised(bytes);
     switch (dtype) {
       case "float32": return new Float32Array(buf, 0, n);
       case "float64": return new Float64Array(buf, 0, n);
@@ -142,6 +143,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
 
   const self: NativeBackend = {
     name: "native",
+    recycle,
 
     unary(op: UnaryOp, x: View, outDtype: DType): TypedArray {
       const n = numel(x.shape);

@@ -2,6 +2,7 @@ import type { LinalgKernels, LuFactors, QrMode, View } from "../kernels.js";
 import { jsBackend } from "../js/index.js";
 import type { NativeAddon } from "./addon.js";
 import { writeView } from "./meta.js";
+import { uninitialised } from "./pool.js";
 
 // The LinalgKernels on the addon's linalg() entry (cpp/linalg.cc). Inputs travel as views
 // in the shared metadata array ([nviews, nd, offset, shape..., strides...] each); outputs
@@ -29,13 +30,13 @@ const UNINITIALISED_BYTES = 4096;
 /** A Float64Array of n elements that the caller fills completely. */
 function fresh(n: number): Float64Array {
   if (n * 8 < UNINITIALISED_BYTES) return new Float64Array(n);
-  return new Float64Array(Buffer.allocUnsafeSlow(n * 8).buffer, 0, n);
+  return new Float64Array(uninitialised(n * 8), 0, n);
 }
 
 /** A Float32Array of n elements that the caller fills completely. */
 function fresh32(n: number): Float32Array {
   if (n * 4 < UNINITIALISED_BYTES) return new Float32Array(n);
-  return new Float32Array(Buffer.allocUnsafeSlow(n * 4).buffer, 0, n);
+  return new Float32Array(uninitialised(n * 4), 0, n);
 }
 
 /**

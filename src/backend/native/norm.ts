@@ -5,6 +5,7 @@ import { splitAt } from "../js/norm.js";
 import { normKernels as jsNorm } from "../js/norm.js";
 import type { View } from "../kernels.js";
 import type { LayerNormGrads, LayerNormResult, NormKernels } from "../norm_kernels.js";
+import { uninitialised } from "./pool.js";
 
 /** What cpp/norm.cc adds to the addon's exports (all operands contiguous from their offset, one float dtype). */
 interface NormAddon {
@@ -24,7 +25,7 @@ function hasNorm(addon: object): addon is NormAddon {
 
 /** A new off-heap float array the addon fills entirely (V8 keeps tiny typed arrays on its heap, which N-API would move). */
 function fresh(dtype: DType, n: number): TypedArray {
-  const buf = Buffer.allocUnsafeSlow(Math.max(n, 1) * (dtype === "float64" ? 8 : 4)).buffer;
+  const buf = uninitialised(Math.max(n, 1) * (dtype === "float64" ? 8 : 4));
   return dtype === "float64" ? new Float64Array(buf, 0, n) : new Float32Array(buf, 0, n);
 }
 
