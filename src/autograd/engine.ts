@@ -188,6 +188,7 @@ export function execute(roots: [Node, number][], rootGrads: Tensor[], opts: Back
     }
     const sum = add(prev, g);
     buf[nr] = sum;
+    // The sum replaces both: g (counted only now, so a hold and a drop) and prev are consumed.
     if (recycler) {
       recycler.hold(sum);
       recycler.hold(g);

@@ -8,8 +8,8 @@ import type { TypedArray } from "../../tensor/dtype.js";
 // next output of the same size reuses it while it is still hot.
 //
 // A recycled buffer is moved out of its old ArrayBuffer (a transfer, no copy), which detaches
-// every view of the old one: a stale tensor can never read the new owner's data; the native
-// kernels reject it as a view outside its storage.
+// every view of the old one, so a stale view can never read the new owner's data; the engine
+// also marks the storage, and Tensor.data throws for it.
 
 /** Buffers smaller than this are cheap to allocate fresh; only larger ones are kept. */
 export const POOL_MIN_BYTES = 64 * 1024;

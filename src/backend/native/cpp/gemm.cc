@@ -178,6 +178,19 @@ void gemv(i64 len, i64 k, const T* x, i64 s_len, i64 s_k, const T* v, i64 sv, T*
   });
 }
 
+/**
+ * Whether a product this small reads A in place instead of packing it: its micro-panel stays
+ * in L1 anyway, and packing would cost a noticeable share of the work. Row-major rows are runs
+ * along k (but strides of 4 KiB multiples alias in L1); a column-major panel touches a line per
+ * k step.
+ */
+template <class T>
+bool reads_a_in_place(i64 m, i64 n, i64 k, i64 ars, i64 acs) {
+  const bool row_major = acs == 1 && ars != 1 && (ars * sizeof(T)) % 4096 != 0;
+  const bool col_major = ars == 1 && acs != 1 && k <= 128;
+  return (row_major || col_major) && double(m) * n * k <= kDirectWork;
+}
+
 // A long, thin product (a small C from a deep sum, e.g. W^T W or the gradient of a narrow
 // layer's input) is summed in this many fixed depth chunks, so two threads can share it.
 constexpr int kDepthChunks = 8;
@@ -200,9 +213,7 @@ void gemm_split_k(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 a
   auto chunk = [&](int q) {
     const i64 k0 = k * q / kDepthChunks, k1 = k * (q + 1) / kDepthChunks;
     const i64 kq = k1 - k0;
-    const bool row_major = acs == 1 && ars != 1 && (ars * sizeof(T)) % 4096 != 0;
-    const bool direct_a = row_major && double(m) * n * kq <= kDirectWork;
-    gemm_serial(K, m, n, kq, slice_depth(K, kq), direct_a, a + k0 * acs, ars, acs, b + k0 * brs, brs, bcs,
+    gemm_serial(K, m, n, kq, slice_depth(K, kq), reads_a_in_place<T>(m, n, kq, ars, acs), a + k0 * acs, ars, acs, b + k0 * brs, brs, bcs,
                 part.data() + q * mn, n, static_cast<i64>(1));
   };
   const int nt = threads ? pool_threads() : 1;
@@ -246,12 +257,7 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
     return;
   }
   const i64 kcs = slice_depth(K, k);
-  // In a small product A is read in place when its micro-panel stays in L1 anyway: packing
-  // would cost a noticeable share of the work. Row-major rows are runs along k (but strides
-  // of 4 KiB multiples alias in L1); a column-major panel touches a line per k step.
-  const bool row_major = acs == 1 && ars != 1 && (ars * sizeof(T)) % 4096 != 0;
-  const bool col_major = ars == 1 && acs != 1 && k <= 128;
-  const bool direct_a = (row_major || col_major) && double(m) * n * k <= kDirectWork;
+  const bool direct_a = reads_a_in_place<T>(m, n, k, ars, acs);
   const int nt = threads ? pool_threads() : 1;
   if (nt <= 1 || double(m) * n * k < kParallelWork) {
     gemm_serial(K, m, n, k, kcs, direct_a, a, ars, acs, b, brs, bcs, c, crs, ccs);
