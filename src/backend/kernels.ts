@@ -44,6 +44,12 @@ export interface MatmulArgs {
   readonly m: number;
   readonly n: number;
   readonly k: number;
+  /**
+   * Optional [n] vector (1-D view, any stride) added to every row of every product once its
+   * sum is complete: out = A B + bias, rounded as that one addition (linear's bias). Its
+   * dtype is the output's.
+   */
+  readonly bias?: View;
 }
 
 /** An LU factorisation with partial pivoting of `batch` n x n matrices (LAPACK getrf layout). */

@@ -671,6 +671,47 @@ function matmulDtypeCases(gen: Generator): Case[] {
   return out;
 }
 
+// A bias added to every row once each sum is complete (linear's bias): the native kernel adds it
+// in the micro-kernel's last store, or as a pass of its own for gemv, narrow (swapped) and
+// depth-split products; 130 x 257 x 130 splits over threads.
+function matmulBiasCases(gen: Generator): Case[] {
+  const out: Case[] = [];
+  const sizes: [number, number, number][] = [
+    [1, 1, 1], [5, 7, 3], [1, 130, 17], [17, 65, 1], [40, 33, 5], [17, 65, 33], [130, 257, 130], [6, 4100, 30], [4, 0, 3], [26, 300, 50],
+  ];
+  const biasLayouts: [string, LayoutSpec][] = [["contiguous", {}], ["stepped", { step: 2, offset: 3 }]];
+  for (const dt of ["float32", "float64"] as const) {
+    for (const [m, k, n] of sizes) {
+      for (const [bn, bl] of biasLayouts) {
+        for (const [an, al] of [["contiguous", {}], ["transposed", T]] as [string, LayoutSpec][]) {
+          const a = makeView(gen, dt, [m, k], al, floats({ special: 0, ints: 0.05 }));
+          const b = makeView(gen, dt, [k, n], {}, floats({ special: 0, ints: 0.05 }));
+          const bias = makeView(gen, dt, [n], bl, floats({ special: 0, ints: 0.05 }));
+          const args: MatmulArgs = { batch: [], m, n, k, bias };
+          out.push({
+            label: `${dt} m=${m} k=${k} n=${n} a ${an}, bias ${bn}`, outShape: [m, n], precision: "accumulate", inputs: { a, b, bias },
+            call: (bk) => bk.matmul(a, b, args, dt),
+            scale: () => referenceBackend.matmul(absView(a), absView(b), { batch: [], m, n, k, bias: absView(bias) }, "float64"),
+          });
+        }
+      }
+    }
+  }
+  // Batched (one bias for every product) and int32.
+  for (const dt of ["float32", "int32"] as const) {
+    const sample = dt === "int32" ? ints(-9, 9) : floats({ special: 0, ints: 0.05 });
+    const a = makeView(gen, dt, [3, 17, 20], {}, sample), b = makeView(gen, dt, [3, 20, 18], { perm: [0, 2, 1] }, sample);
+    const bias = makeView(gen, dt, [18], {}, sample);
+    const args: MatmulArgs = { batch: [3], m: 17, n: 18, k: 20, bias };
+    out.push({
+      label: `${dt} batch [3] m=17 k=20 n=18, b inner transposed`, outShape: [3, 17, 18], precision: "accumulate", inputs: { a, b, bias },
+      call: (bk) => bk.matmul(a, b, args, dt),
+      scale: () => referenceBackend.matmul(absView(a), absView(b), { ...args, bias: absView(bias) }, "float64"),
+    });
+  }
+  return out;
+}
+
 // ---- indexing -------------------------------------------------------------------------------
 
 const INDEX_SHAPES: readonly Shape[] = [[5], [4, 3], [2, 3, 4], [3, 0, 2], [1, 4]];
@@ -810,6 +851,7 @@ export const CHECKS: readonly Check[] = [
   check("matmul", "matmul strided operands", matmulStridedCases),
   check("matmul", "matmul batched", matmulBatchedCases),
   check("matmul", "matmul mixed dtypes", matmulDtypeCases),
+  check("matmul", "matmul with a bias", matmulBiasCases),
   check("indexSelect", "indexSelect", indexSelectCases),
   check("indexAdd", "indexAdd", indexAddCases),
   check("gather", "gather", gatherCases),

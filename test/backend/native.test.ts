@@ -46,7 +46,7 @@ function absView(v: View): View {
 const normal = (g: Generator) => g.normal();
 
 function nativeOnly(nb: NativeBackend): void {
-  interface Product { name: string; a: View; b: View; batch: number[]; m: number; k: number; n: number; dtype: DType }
+  interface Product { name: string; a: View; b: View; batch: number[]; m: number; k: number; n: number; dtype: DType; bias?: View }
 
   // Past every blocking parameter (KC 256-512 deep, NC 256-512 columns, MC 2048-4092 rows) with odd edges.
   function products(): Product[] {
@@ -75,6 +75,11 @@ function nativeOnly(nb: NativeBackend): void {
         a: makeView(g, dtype, [64, 40, 33], {}, normal), b: makeView(g, dtype, [64, 33, 50], { perm: [0, 2, 1] }, normal) });
       out.push({ name: `${dtype} batch 3 of 200x150x170, b broadcast`, batch: [3], m: 200, k: 150, n: 170, dtype,
         a: makeView(g, dtype, [3, 200, 150], {}, normal), b: makeView(g, dtype, [3, 150, 170], { zero: [true, false, false] }, normal) });
+      // With a bias (linear's): added in the micro-kernel's last store, or after a depth-split sum.
+      out.push({ name: `${dtype} 300x200x260 + bias`, batch: [], m: 300, k: 200, n: 260, dtype,
+        a: makeView(g, dtype, [300, 200], {}, normal), b: makeView(g, dtype, [200, 260], T, normal), bias: makeView(g, dtype, [260], {}, normal) });
+      out.push({ name: `${dtype} deep 8x9001x30 + stepped bias`, batch: [], m: 8, k: 9001, n: 30, dtype,
+        a: makeView(g, dtype, [8, 9001], {}, normal), b: makeView(g, dtype, [9001, 30], {}, normal), bias: makeView(g, dtype, [30], { step: 2 }, normal) });
     }
     return out;
   }
@@ -86,9 +91,9 @@ function nativeOnly(nb: NativeBackend): void {
   function checkAgainstJs(label: string): string[] {
     const problems: string[] = [];
     for (const p of all()) {
-      const args = { batch: p.batch, m: p.m, n: p.n, k: p.k };
+      const args = { batch: p.batch, m: p.m, n: p.n, k: p.k, bias: p.bias };
       const want = jsBackend.matmul(p.a, p.b, args, p.dtype);
-      const scale = jsBackend.matmul(absView(p.a), absView(p.b), args, "float64");
+      const scale = jsBackend.matmul(absView(p.a), absView(p.b), { ...args, bias: p.bias && absView(p.bias) }, "float64");
       const r = compareOutput(nb.matmul(p.a, p.b, args, p.dtype), want, toleranceFor(p.dtype, "accumulate", scale));
       if (r.problem || r.count) problems.push(`${label} ${p.name}: ${r.problem ?? `${r.count} elements differ, first ${JSON.stringify(r.mismatches[0])}`}`);
     }
@@ -104,9 +109,9 @@ function nativeOnly(nb: NativeBackend): void {
       const before = nb.getNumThreads();
       try {
         nb.setNumThreads(1);
-        const one = all().map((p) => nb.matmul(p.a, p.b, { batch: p.batch, m: p.m, n: p.n, k: p.k }, p.dtype));
+        const one = all().map((p) => nb.matmul(p.a, p.b, { batch: p.batch, m: p.m, n: p.n, k: p.k, bias: p.bias }, p.dtype));
         nb.setNumThreads(2);
-        const two = all().map((p) => nb.matmul(p.a, p.b, { batch: p.batch, m: p.m, n: p.n, k: p.k }, p.dtype));
+        const two = all().map((p) => nb.matmul(p.a, p.b, { batch: p.batch, m: p.m, n: p.n, k: p.k, bias: p.bias }, p.dtype));
         const differ = all().filter((_, i) => !one[i].every((v, j) => Object.is(v, two[i][j]))).map((p) => p.name);
         expect(differ).toEqual([]);
       } finally {

@@ -300,7 +300,12 @@ function matmul(a: View, b: View, args: MatmulArgs, outDtype: DType): TypedArray
           const x = a.data[aBase + i * ars + p * acs], y = b.data[bBase + p * brs + j * bcs];
           s = int ? (s + Math.imul(x, y)) | 0 : s + x * y;
         }
-        out[o++] = castTo(s, outDtype);
+        if (args.bias) {
+          const bj = read(args.bias, [j]);
+          out[o++] = int ? (castTo(s, outDtype) + bj) | 0 : castTo(castTo(s, outDtype) + bj, outDtype);
+        } else {
+          out[o++] = castTo(s, outDtype);
+        }
       }
     }
   });

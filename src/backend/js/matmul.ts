@@ -204,11 +204,25 @@ function gemm(m: number, n: number, k: number, a: TypedArray, aOff: number, ars:
   else packed(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff);
 }
 
+/** out[r, j] += bias[j] for each of `rows` rows of n (the bias of MatmulArgs). */
+function addBiasRows(out: TypedArray, rows: number, n: number, bias: View): void {
+  const bd = bias.data, bs = bias.strides[0], b0 = bias.offset;
+  if (out instanceof Int32Array) {
+    for (let r = 0, o = 0; r < rows; r++) for (let j = 0; j < n; j++, o++) out[o] = (out[o] + Number(bd[b0 + j * bs])) | 0;
+    return;
+  }
+  for (let r = 0, o = 0; r < rows; r++) for (let j = 0; j < n; j++, o++) out[o] += Number(bd[b0 + j * bs]);
+}
+
 export function matmul(a: View, b: View, args: MatmulArgs, outDtype: DType): TypedArray {
   const { batch, m, n, k } = args;
   const nb = numel(batch);
   const out = allocate(outDtype, nb * m * n);
-  if (k === 0 || m === 0 || n === 0) return out;
+  if (m === 0 || n === 0) return out;
+  if (k === 0) {
+    if (args.bias) addBiasRows(out, nb * m, n, args.bias);
+    return out;
+  }
   const nd = batch.length;
   const aNd = a.shape.length, bNd = b.shape.length;
   const ars = a.strides[aNd - 2], acs = a.strides[aNd - 1];
@@ -223,5 +237,6 @@ export function matmul(a: View, b: View, args: MatmulArgs, outDtype: DType): Typ
     }
     gemm(m, n, k, a.data, ao, ars, acs, b.data, bo, brs, bcs, out, t * m * n);
   }
+  if (args.bias) addBiasRows(out, nb * m, n, args.bias);
   return out;
 }

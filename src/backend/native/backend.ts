@@ -235,11 +235,16 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
 
     matmul(a: View, b: View, args: MatmulArgs, outDtype: DType): TypedArray {
       const n = numel(args.batch) * args.m * args.n;
-      if (n * args.k <= SMALL_MATMUL || tooDeep(a, b)) return jsBackend.matmul(a, b, args, outDtype);
+      const bias = args.bias;
+      // A bias rides in the product's last pass (float outputs; others take the js kernels).
+      if (n * args.k <= SMALL_MATMUL || tooDeep(a, b) || (bias && outDtype !== "float32" && outDtype !== "float64")) {
+        return jsBackend.matmul(a, b, args, outDtype);
+      }
       const out = fresh(outDtype, n);
       pos = 0; view(a); view(b);
+      if (bias) view(bias);
       const o = dest(out);
-      addon.matmul(o, arg(a.data, 1), arg(b.data, 2));
+      addon.matmul(o, arg(a.data, 1), arg(b.data, 2), bias ? arg(bias.data, 3) : undefined);
       return give(out, o);
     },
 

@@ -60,11 +60,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const lead = x.shape.slice(0, -1);
   const m = numel(lead);
   const wt: View = { data: weight.data, offset: weight.offset, shape: [k, n], strides: [weight.strides[1], weight.strides[0]] };
-  const data = backend().matmul(rowsOf(x, m, k), wt, { batch: [], m, n, k }, dt);
-  if (bias && m * n > 0) {
-    const b = bias;
-    backend().axpy({ data, offset: 0, shape: [m, n], strides: [n, 1] }, { data: b.data, offset: b.offset, shape: [m, n], strides: [0, b.strides[0]] }, 1);
-  }
+  // The bias is added in the product's last pass, while each tile of it is in cache.
+  const biasView: View | undefined = bias ? { data: bias.data, offset: bias.offset, shape: [n], strides: [bias.strides[0]] } : undefined;
+  const data = backend().matmul(rowsOf(x, m, k), wt, { batch: [], m, n, k, bias: biasView }, dt);
   const out = Tensor.fromArray(data, [...lead, n], dt);
   if (needsGrad(x, weight, bias ?? undefined)) {
     const inputs = bias ? [x, weight, bias] : [x, weight];

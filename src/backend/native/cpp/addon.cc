@@ -346,12 +346,15 @@ class Addon : public Napi::Addon<Addon> {
     return info.Env().Undefined();
   }
 
+  // matmul(out, a, b[, bias]): the views of a, b (and bias, 1-D [n]) in the metadata, in order.
   Napi::Value Matmul(const Napi::CallbackInfo& info) {
-    Array arr[3];
-    if (!Arrays(info, 0, 3, arr)) return Fail(info.Env(), "matmul(out, a, b)");
-    View a, b;
+    Array arr[4];
+    const bool with_bias = info.Length() >= 4 && !info[3].IsUndefined();
+    if (!Arrays(info, 0, with_bias ? 4 : 3, arr)) return Fail(info.Env(), "matmul(out, a, b[, bias])");
+    View a, b, bias;
     MetaReader m = Meta();
     if (!m.view(&a, arr[1]) || !m.view(&b, arr[2]) || a.nd < 2 || a.nd != b.nd) return Fail(info.Env(), "matmul: bad metadata");
+    if (with_bias && (!m.view(&bias, arr[3]) || bias.nd != 1)) return Fail(info.Env(), "matmul: bad bias metadata");
     const int nb = a.nd - 2;
     const i64 mm = a.shape[nb], k = a.shape[nb + 1], n = b.shape[nb + 1];
     bool ok = b.shape[nb] == k;
@@ -362,7 +365,11 @@ class Addon : public Napi::Addon<Addon> {
     }
     if (!ok) return Fail(info.Env(), "matmul: operand shapes do not match");
     if (!Check(a, arr[1]) || !Check(b, arr[2]) || arr[0].length < total) return Fail(info.Env(), "matmul: view outside its storage");
-    run_kernel(info.Env(), "matmul", [&] { matmul(a, b, mm, n, k, arr[0].data, arr[0].dtype); });
+    if (with_bias) {
+      if (bias.shape[0] != n || !Check(bias, arr[3])) return Fail(info.Env(), "matmul: the bias must be a [n] view inside its storage");
+      if (arr[0].dtype != DType::F32 && arr[0].dtype != DType::F64) return Fail(info.Env(), "matmul: a bias needs a float32 or float64 output");
+    }
+    run_kernel(info.Env(), "matmul", [&] { matmul(a, b, mm, n, k, arr[0].data, arr[0].dtype, with_bias ? &bias : nullptr); });
     return info.Env().Undefined();
   }
 

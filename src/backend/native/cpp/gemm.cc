@@ -75,17 +75,31 @@ i64 slice_depth(const GemmKernel<T>& K, i64 k) {
   return std::min(K.kc, (kc + 7) / 8 * 8);
 }
 
+/** C[i, j] += bias[j] over an m x n C (row stride crs, column stride ccs): the bias as its own pass. */
+template <class T>
+void add_bias(i64 m, i64 n, const T* bias, T* c, i64 crs, i64 ccs) {
+  for (i64 i = 0; i < m; i++) {
+    T* ci = c + i * crs;
+    if (ccs == 1) {
+      for (i64 j = 0; j < n; j++) ci[j] += bias[j];
+    } else {
+      for (i64 j = 0; j < n; j++) ci[j * ccs] += bias[j];
+    }
+  }
+}
+
 /**
  * The blocked product on the calling thread: C (=) A B for one block of C (row stride crs,
  * column stride ccs). The micro-kernel runs along rows of B (its vector dimension), so the
  * loops keep one MR x KC micro-panel of A in L1 while the NR-wide panels of a KC x NC block
  * of B stream from L2; the packed MC x KC block of A sits in L3 and is packed once per KC
  * slice. Edge tiles use the kernel of their exact height and mask their last vector; a C
- * with non-unit column stride (a transposed product) goes through a staging tile.
+ * with non-unit column stride (a transposed product) goes through a staging tile. A bias
+ * (bias[j] for column j of this block) is added to each tile as its last KC slice is written.
  */
 template <class T>
 void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, bool direct_a, const T* a, i64 ars, i64 acs,
-                 const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs) {
+                 const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, const T* bias = nullptr) {
   const int mr = K.mr, nr = K.nr, w = K.w;
   const i64 mc_max = std::min<i64>(K.mc, m);
   const i64 nc_max = std::min<i64>(K.nc, (n + w - 1) / w * w);
@@ -97,6 +111,8 @@ void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, bool dire
     for (i64 pc = 0; pc < k; pc += kcs) {
       const i64 kc = std::min(kcs, k - pc);
       const bool first = pc == 0;
+      // The last slice completes each sum: the bias goes on then, while the tile is in L1.
+      const T* bias_now = pc + kc >= k ? bias : nullptr;
       const T* ablock = a + ic * ars + pc * acs;
       if (!direct_a) pack_a(K, ablock, ars, acs, mc, kc, pa);
       for (i64 jc = 0; jc < n; jc += K.nc) {
@@ -111,10 +127,11 @@ void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, bool dire
             const int nv = (cols + w - 1) / w;
             const T* pbj = pb + jr * kc;
             if (ccs == 1) {
-              row[nv - 1](kc, pai, ars, acs, pbj, c + (ic + ir) * crs + jc + jr, crs, first, cols);
+              row[nv - 1](kc, pai, ars, acs, pbj, c + (ic + ir) * crs + jc + jr, crs, first, cols,
+                          bias_now ? bias_now + jc + jr : nullptr);
               continue;
             }
-            row[nv - 1](kc, pai, ars, acs, pbj, tile, nr, true, nv * w);
+            row[nv - 1](kc, pai, ars, acs, pbj, tile, nr, true, nv * w, nullptr);
             for (int r = 0; r < rows; r++) {
               T* cr = c + (ic + ir + r) * crs + (jc + jr) * ccs;
               const T* tr = tile + r * nr;
@@ -122,6 +139,9 @@ void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, bool dire
                 for (int j = 0; j < cols; j++) cr[j * ccs] = tr[j];
               } else {
                 for (int j = 0; j < cols; j++) cr[j * ccs] += tr[j];
+              }
+              if (bias_now) {
+                for (int j = 0; j < cols; j++) cr[j * ccs] += bias_now[jc + jr + j];
               }
             }
           }
@@ -241,11 +261,17 @@ void gemm_split_k(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 a
  */
 template <class T>
 void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
-                 const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads) {
+                 const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads, const T* bias) {
   // A C at most half a vector wide: C^T = B^T A^T puts the longer side along the vectors
   // and the narrow one in an exact-height kernel (wider ones do better with a masked vector
   // than with the transposed stores this costs).
   if (2 * n <= K.w && m > n) {
+    // The bias runs along C's columns: after the swap it is a pass of its own (a narrow C).
+    if (bias) {
+      gemm_blocks(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, static_cast<const T*>(nullptr));
+      add_bias(m, n, bias, c, crs, ccs);
+      return;
+    }
     std::swap(m, n);
     std::swap(a, b);
     std::swap(ars, bcs);
@@ -254,13 +280,14 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
   }
   if (split_depth(m, n, k)) {
     gemm_split_k(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads);
+    if (bias) add_bias(m, n, bias, c, crs, ccs);
     return;
   }
   const i64 kcs = slice_depth(K, k);
   const bool direct_a = reads_a_in_place<T>(m, n, k, ars, acs);
   const int nt = threads ? pool_threads() : 1;
   if (nt <= 1 || double(m) * n * k < kParallelWork) {
-    gemm_serial(K, m, n, k, kcs, direct_a, a, ars, acs, b, brs, bcs, c, crs, ccs);
+    gemm_serial(K, m, n, k, kcs, direct_a, a, ars, acs, b, brs, bcs, c, crs, ccs, bias);
     return;
   }
   // A tm x tn grid of C blocks, one per thread; each thread packs k x (n / tn) of B and
@@ -284,27 +311,34 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
     const i64 i0 = (t / tn) * rows, j0 = (t % tn) * cols;
     if (i0 >= m || j0 >= n) return;
     const i64 mb = std::min(rows, m - i0), nb = std::min(cols, n - j0);
-    gemm_serial(K, mb, nb, k, kcs, direct_a, a + i0 * ars, ars, acs, b + j0 * bcs, brs, bcs, c + i0 * crs + j0 * ccs, crs, ccs);
+    gemm_serial(K, mb, nb, k, kcs, direct_a, a + i0 * ars, ars, acs, b + j0 * bcs, brs, bcs, c + i0 * crs + j0 * ccs, crs, ccs,
+                bias ? bias + j0 : nullptr);
   });
 }
 
 }  // namespace
 
 template <class T>
-void gemm(i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs, const T* b, i64 brs, i64 bcs, T* c, i64 ldc, bool threads) {
+void gemm(i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs, const T* b, i64 brs, i64 bcs, T* c, i64 ldc, bool threads,
+          const T* bias) {
   if (m == 0 || n == 0) return;
   if (k == 0) {
     for (i64 i = 0; i < m; i++) std::fill(c + i * ldc, c + i * ldc + n, T(0));
+    if (bias) add_bias(m, n, bias, c, ldc, static_cast<i64>(1));
     return;
   }
   // A single row or column of C: a matrix-vector product (packing would be mostly padding).
-  if (m == 1) return gemv(n, k, b, bcs, brs, a, acs, c, 1, threads);
-  if (n == 1) return gemv(m, k, a, ars, acs, b, brs, c, ldc, threads);
-  gemm_blocks(kernel<T>(), m, n, k, a, ars, acs, b, brs, bcs, c, ldc, 1, threads);
+  if (m == 1 || n == 1) {
+    if (m == 1) gemv(n, k, b, bcs, brs, a, acs, c, 1, threads);
+    else gemv(m, k, a, ars, acs, b, brs, c, ldc, threads);
+    if (bias) add_bias(m, n, bias, c, ldc, static_cast<i64>(1));
+    return;
+  }
+  gemm_blocks(kernel<T>(), m, n, k, a, ars, acs, b, brs, bcs, c, ldc, 1, threads, bias);
 }
 
-template void gemm<float>(i64, i64, i64, const float*, i64, i64, const float*, i64, i64, float*, i64, bool);
-template void gemm<double>(i64, i64, i64, const double*, i64, i64, const double*, i64, i64, double*, i64, bool);
+template void gemm<float>(i64, i64, i64, const float*, i64, i64, const float*, i64, i64, float*, i64, bool, const float*);
+template void gemm<double>(i64, i64, i64, const double*, i64, i64, const double*, i64, i64, double*, i64, bool, const double*);
 
 namespace {
 
@@ -356,12 +390,18 @@ void batch_offsets(const View& a, const View& b, int nb, i64 t, i64* ao, i64* bo
 }
 
 template <class T>
-void matmul_float(const View& a0, const View& b0, i64 m, i64 n, i64 k, T* out) {
+void matmul_float(const View& a0, const View& b0, i64 m, i64 n, i64 k, T* out, const View* bias0) {
   const DType dt = std::is_same_v<T, float> ? DType::F32 : DType::F64;
   View a = a0, b = b0;
-  Vec<T> abuf, bbuf;
+  Vec<T> abuf, bbuf, biasbuf;
   if (a0.dtype != dt) abuf = converted<T>(a0, a);
   if (b0.dtype != dt) bbuf = converted<T>(b0, b);
+  const T* bias = nullptr;
+  if (bias0) {
+    View bv;
+    if (bias0->dtype == dt && bias0->strides[0] == 1) bias = static_cast<const T*>(bias0->data) + bias0->offset;
+    else { biasbuf = converted<T>(*bias0, bv); bias = biasbuf.data(); }
+  }
   const int nb = a.nd - 2;
   i64 nbatch = 1;
   for (int d = 0; d < nb; d++) nbatch *= a.shape[d];
@@ -371,7 +411,7 @@ void matmul_float(const View& a0, const View& b0, i64 m, i64 n, i64 k, T* out) {
   auto one = [&](i64 t, bool threads) {
     i64 ao, bo;
     batch_offsets(a, b, nb, t, &ao, &bo);
-    gemm<T>(m, n, k, ad + ao, ars, acs, bd + bo, brs, bcs, out + t * m * n, n, threads);
+    gemm<T>(m, n, k, ad + ao, ars, acs, bd + bo, brs, bcs, out + t * m * n, n, threads, bias);
   };
   const int nt = pool_threads();
   // Whole products per thread when they are small or the batch splits evenly enough (each
@@ -414,13 +454,13 @@ void matmul_int(const View& a0, const View& b0, i64 m, i64 n, i64 k, void* out, 
 
 }  // namespace
 
-void matmul(const View& a, const View& b, i64 m, i64 n, i64 k, void* out, DType out_dt) {
+void matmul(const View& a, const View& b, i64 m, i64 n, i64 k, void* out, DType out_dt, const View* bias) {
   if (m == 0 || n == 0) return;
   for (int d = 0; d < a.nd - 2; d++) if (a.shape[d] == 0) return;
   switch (out_dt) {
-    case DType::F32: matmul_float<float>(a, b, m, n, k, static_cast<float*>(out)); return;
-    case DType::F64: matmul_float<double>(a, b, m, n, k, static_cast<double*>(out)); return;
-    case DType::I32: case DType::Bool: matmul_int(a, b, m, n, k, out, out_dt); return;
+    case DType::F32: matmul_float<float>(a, b, m, n, k, static_cast<float*>(out), bias); return;
+    case DType::F64: matmul_float<double>(a, b, m, n, k, static_cast<double*>(out), bias); return;
+    case DType::I32: case DType::Bool: matmul_int(a, b, m, n, k, out, out_dt); return;  // the addon takes no bias here
   }
 }
 

@@ -9,7 +9,7 @@ constexpr int kMr = 4;
 constexpr int kNr = 8;
 
 template <class T, int MR, bool Direct>
-void micro_kernel(i64 kc, const T* pa, i64 ars, i64 acs, const T* pb, T* c, i64 ldc, bool first, int cols) {
+void micro_kernel(i64 kc, const T* pa, i64 ars, i64 acs, const T* pb, T* c, i64 ldc, bool first, int cols, const T* bias) {
   T acc[MR][kNr] = {};
   for (i64 p = 0; p < kc; p++) {
     for (int r = 0; r < MR; r++) {
@@ -22,6 +22,9 @@ void micro_kernel(i64 kc, const T* pa, i64 ars, i64 acs, const T* pb, T* c, i64 
   for (int r = 0; r < MR; r++) {
     T* cr = c + r * ldc;
     for (int j = 0; j < cols; j++) cr[j] = first ? acc[r][j] : cr[j] + acc[r][j];
+    if (bias) {
+      for (int j = 0; j < cols; j++) cr[j] += bias[j];
+    }
   }
 }
 

@@ -12,10 +12,13 @@ namespace gl {
  * of A, packed k-major (ars, acs ignored), or for a "direct" kernel A itself (A[r, p] at
  * pa + r * ars + p * acs), which saves packing A in small products. It sums over k from zero in order and then writes the tile (first) or adds
  * it to C, so every element of C gets the same arithmetic whichever tile, block or thread
- * computes it. Columns past `cols` are neither read nor written.
+ * computes it. Columns past `cols` are neither read nor written. A non-null `bias` (cols
+ * values) is added to each row of the tile after that (the caller passes it with the last KC
+ * slice only, so each element is its finished sum plus the bias, rounded once).
  */
 template <class T>
-using MicroKernelFn = void (*)(i64 kc, const T* pa, i64 ars, i64 acs, const T* pb, T* c, i64 ldc, bool first, int cols);
+using MicroKernelFn = void (*)(i64 kc, const T* pa, i64 ars, i64 acs, const T* pb, T* c, i64 ldc, bool first, int cols,
+                               const T* bias);
 
 /**
  * Packs a block of `lines` lines (line j at src + j * sl, step p at + p * sp) into panels of

@@ -8,7 +8,7 @@
 /** C[MR x cols] (=|+=) sum over kc of A[:, p] (broadcast) * pb[p] (NV vectors); A packed or direct. */
 template <class Vec, int MR, int NV, bool Direct>
 GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, i64 ars, i64 acs, const typename Vec::T* pb,
-                                   typename Vec::T* c, i64 ldc, bool first, int cols) {
+                                   typename Vec::T* c, i64 ldc, bool first, int cols, const typename Vec::T* bias) {
   using V = typename Vec::V;
   constexpr int W = Vec::W;
   V acc[MR][NV];
@@ -37,6 +37,11 @@ GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, i64 ars, i
     pb += NV * W;
   }
   if (cols == NV * W) {
+    V bv[NV];
+    if (bias) {
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; v++) bv[v] = Vec::loadu(bias + v * W);
+    }
 #pragma GCC unroll 16
     for (int r = 0; r < MR; r++) {
       typename Vec::T* cr = c + r * ldc;
@@ -44,6 +49,7 @@ GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, i64 ars, i
       for (int v = 0; v < NV; v++) {
         V x = acc[r][v];
         if (!first) x = Vec::add(Vec::loadu(cr + v * W), x);
+        if (bias) x = Vec::add(x, bv[v]);
         Vec::storeu(cr + v * W, x);
       }
     }
@@ -60,9 +66,11 @@ GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, i64 ars, i
       V x = acc[r][v];
       if (left >= W) {
         if (!first) x = Vec::add(Vec::loadu(cr + v * W), x);
+        if (bias) x = Vec::add(x, Vec::loadu(bias + v * W));
         Vec::storeu(cr + v * W, x);
       } else {
         if (!first) x = Vec::add(Vec::load_part(cr + v * W, left), x);
+        if (bias) x = Vec::add(x, Vec::load_part(bias + v * W, left));
         Vec::store_part(cr + v * W, x, left);
       }
     }
