@@ -105,11 +105,17 @@ GL_KERNEL_TARGET void pack_lines_f32(const float* src, i64 sl, i64 kc, i64 lines
   }
 }
 
-/** d[0:n] = s[0:n] (n >= 0): whole vectors, then one masked vector. */
+/**
+ * d[0:n] = s[0:n] (n >= 0): whole vectors, then the tail as one more whole vector ending at n
+ * (overlapping the last one) when the run is at least a vector long, else one masked vector
+ * (AMD's masked stores are slow: an A panel of 12 rows would take one on every step).
+ */
 GL_VEC_FN void copy_run(float* d, const float* s, i64 n) {
   i64 j = 0;
   for (; j + 8 <= n; j += 8) _mm256_storeu_ps(d + j, _mm256_loadu_ps(s + j));
-  if (j < n) {
+  if (j < n && n >= 8) {
+    _mm256_storeu_ps(d + n - 8, _mm256_loadu_ps(s + n - 8));
+  } else if (j < n) {
     const __m256i m = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMask32 + 8 - (n - j)));
     _mm256_maskstore_ps(d + j, m, _mm256_maskload_ps(s + j, m));
   }
