@@ -22,10 +22,16 @@ export const UNARY_OPS = [
 ] as const;
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
-/** Elementwise functions of two arguments. Comparisons write 0/1 into a bool output. */
+/**
+ * Elementwise functions of two arguments. Comparisons write 0/1 into a bool output.
+ * "reluBackward" is relu's gradient in one pass, PyTorch's threshold_backward(grad = a,
+ * self = b, threshold = 0): out = b <= 0 ? 0 : a, so a NaN in b passes a through; output
+ * dtype a's (float).
+ */
 export const BINARY_OPS = [
   "add", "sub", "mul", "div", "pow", "maximum", "minimum", "atan2", "fmod", "remainder",
   "floorDivide", "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor",
+  "reluBackward",
 ] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 

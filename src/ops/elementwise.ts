@@ -72,9 +72,19 @@ export const acos = (x: Tensor): Tensor => floatUnary("acos", "acos", x, (g, x) 
 export const atan = (x: Tensor): Tensor => floatUnary("atan", "atan", x, (g, x) => div(g, add(square(x), 1)));
 export const tanh = (x: Tensor): Tensor => floatUnary("tanh", "tanh", x, (g, _x, y) => mul(g, rsub(square(y), 1)));
 export const sigmoid = (x: Tensor): Tensor => floatUnary("sigmoid", "sigmoid", x, (g, _x, y) => mul(g, mul(y, rsub(y, 1))));
-// relu's gradient as gt + where: two passes, but both on the native backend's bool fast paths
-// (a one-pass where(y, g, 0) reads a float condition through where's slower general path).
-export const relu = (x: Tensor): Tensor => sameUnary("relu", "relu", x, (g, _x, y) => where(gt(y, 0), g, 0));
+export const relu = (x: Tensor): Tensor => sameUnary("relu", "relu", x, (g, _x, y) => reluBackward(g, y));
+
+/**
+ * relu's gradient in one kernel pass, PyTorch's threshold_backward(g, y, 0): g where y > 0
+ * or y is NaN, else 0. Linear in g, so its own gradient is reluBackward(gg, y); none for y
+ * (zero almost everywhere, as in PyTorch).
+ */
+function reluBackward(g: Tensor, y: Tensor): Tensor {
+  const out = runBinary("reluBackward", g, y, g.dtype, "reluBackward");
+  if (needsGrad(g)) attach(out, "ThresholdBackwardBackward", [g], (gg) => [sumTo(reluBackward(gg, y), g.shape)], [y]);
+  return out;
+}
+
 export const floor = (x: Tensor): Tensor => sameUnary("floor", "floor", x, ZERO_GRAD);
 export const ceil = (x: Tensor): Tensor => sameUnary("ceil", "ceil", x, ZERO_GRAD);
 export const round = (x: Tensor): Tensor => sameUnary("round", "round", x, ZERO_GRAD);

@@ -63,7 +63,7 @@ const elementwise: Case[] = [
   { name: "atan", fn: (x) => x.atan(), inputs: () => [rn(5)] },
   { name: "tanh", fn: (x) => x.tanh(), inputs: () => [rn(2, 3)], gg: true },
   { name: "sigmoid", fn: (x) => x.sigmoid(), inputs: () => [rn(2, 3)], gg: true },
-  { name: "relu", fn: (x) => x.relu(), inputs: () => [away(2, 4)] },
+  { name: "relu", fn: (x) => x.relu(), inputs: () => [away(2, 4)], gg: true },
   { name: "reciprocal", fn: (x) => x.reciprocal(), inputs: () => [away(5)] },
   { name: "erf", fn: (x) => x.erf(), inputs: () => [rn(5)] },
   { name: "sign (zero gradient)", fn: (x) => x.sign().add(x), inputs: () => [away(4)] },

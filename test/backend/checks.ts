@@ -251,7 +251,7 @@ const LAYOUT_PAIRS: readonly (readonly [Layout, Layout])[] = [
 
 const COMPARISONS = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge"]);
 const LOGICAL = new Set<BinaryOp>(["logicalAnd", "logicalOr", "logicalXor"]);
-const EXACT_BINARY = new Set<BinaryOp>(["maximum", "minimum", ...COMPARISONS, ...LOGICAL]);
+const EXACT_BINARY = new Set<BinaryOp>(["maximum", "minimum", "reluBackward", ...COMPARISONS, ...LOGICAL]);
 
 function binaryPlans(op: BinaryOp): Plan[] {
   const f = floats();
@@ -263,6 +263,11 @@ function binaryPlans(op: BinaryOp): Plan[] {
     ];
   }
   switch (op) {
+    case "reluBackward": {
+      // b is relu's output: zeros of both signs and NaN often, so every branch of b <= 0 is hit.
+      const yb = floats({ special: 0.4, specials: [0, 0, -0, NaN, Infinity, -Infinity, 1.401298464324817e-45, -1.401298464324817e-45] });
+      return [{ ...float[0], sampleB: yb }, { ...float[1], sampleB: yb }];
+    }
     case "div": case "atan2":
       return [...float, { inDtype: "int32", outDtype: "float32", sample: ints(-20, 20) }];
     case "pow":

@@ -185,7 +185,7 @@ function nativeOnly(nb: NativeBackend): void {
           check(`unary ${op}`, nb.unary(op, x, dt), jsBackend.unary(op, x, dt), toleranceFor(dt, "elementwise"));
           check(`unary ${op} transposed`, nb.unary(op, xt, dt), jsBackend.unary(op, xt, dt), toleranceFor(dt, "elementwise"));
         }
-        for (const op of ["add", "mul", "div", "maximum"] as const) {
+        for (const op of ["add", "mul", "div", "maximum", "reluBackward"] as const) {
           check(`binary ${op}`, nb.binary(op, x, y, shape, dt), jsBackend.binary(op, x, y, shape, dt), toleranceFor(dt, "elementwise"));
           check(`binary ${op} transposed`, nb.binary(op, x, xt, shape, dt), jsBackend.binary(op, x, xt, shape, dt), toleranceFor(dt, "elementwise"));
         }

@@ -165,6 +165,8 @@ export function binaryRef(op: BinaryOp, a: number, b: number, int: boolean): num
     case "logicalAnd": return a !== 0 && b !== 0 ? 1 : 0;
     case "logicalOr": return a !== 0 || b !== 0 ? 1 : 0;
     case "logicalXor": return (a !== 0) !== (b !== 0) ? 1 : 0;
+    // threshold_backward(grad = a, self = b, 0): only b > 0 or NaN passes the gradient.
+    case "reluBackward": return b > 0 || Number.isNaN(b) ? a : 0;
   }
 }
 

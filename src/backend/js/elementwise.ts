@@ -72,6 +72,8 @@ function binaryRow(op: BinaryOp, a: Arr, ia: number, sa: number, b: Arr, ib: num
     case "logicalAnd": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] !== 0 && b[ib] !== 0 ? 1 : 0; return;
     case "logicalOr": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] !== 0 || b[ib] !== 0 ? 1 : 0; return;
     case "logicalXor": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = (a[ia] !== 0) !== (b[ib] !== 0) ? 1 : 0; return;
+    // PyTorch's threshold_backward: a NaN in b is not <= 0, so the gradient passes.
+    case "reluBackward": for (let j = io; j < end; j++, ia += sa, ib += sb) o[j] = b[ib] <= 0 ? 0 : a[ia]; return;
   }
 }
 
@@ -123,6 +125,15 @@ function binaryDenseF32(op: BinaryOp, a: F32, ia: number, b: F32, ib: number, o:
         o[j] = x0 / y0; o[j + 1] = x1 / y1; o[j + 2] = x2 / y2; o[j + 3] = x3 / y3;
       }
       for (; j < n; j++) o[j] = a[ia + j] / b[ib + j];
+      return true;
+    case "reluBackward":
+      for (; j < n4; j += 4) {
+        const p = ia + j, q = ib + j;
+        const x0 = a[p], x1 = a[p + 1], x2 = a[p + 2], x3 = a[p + 3];
+        const y0 = b[q], y1 = b[q + 1], y2 = b[q + 2], y3 = b[q + 3];
+        o[j] = y0 <= 0 ? 0 : x0; o[j + 1] = y1 <= 0 ? 0 : x1; o[j + 2] = y2 <= 0 ? 0 : x2; o[j + 3] = y3 <= 0 ? 0 : x3;
+      }
+      for (; j < n; j++) o[j] = b[ib + j] <= 0 ? 0 : a[ia + j];
       return true;
     default:
       return false;

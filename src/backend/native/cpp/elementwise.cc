@@ -22,7 +22,8 @@ const char* const kUnaryNames[] = {
 
 const char* const kBinaryNames[] = {
   "add", "sub", "mul", "div", "pow", "maximum", "minimum", "atan2", "fmod", "remainder",
-  "floorDivide", "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor", nullptr,
+  "floorDivide", "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor",
+  "reluBackward", nullptr,
 };
 
 void load_row(const void* base, DType t, i64 off, i64 stride, i64 n, double* dst) {
@@ -228,6 +229,8 @@ void binary_row(BinaryOp op, const T* a, i64 sa, const T* b, i64 sb, T* o, i64 n
     case BinaryOp::LogicalAnd: map2(a, sa, b, sb, o, n, [](T x, T y) { return x != 0 && y != 0 ? T(1) : T(0); }); return;
     case BinaryOp::LogicalOr: map2(a, sa, b, sb, o, n, [](T x, T y) { return x != 0 || y != 0 ? T(1) : T(0); }); return;
     case BinaryOp::LogicalXor: map2(a, sa, b, sb, o, n, [](T x, T y) { return (x != 0) != (y != 0) ? T(1) : T(0); }); return;
+    // threshold_backward: a NaN in y is not <= 0, so the gradient passes, as in PyTorch.
+    case BinaryOp::ReluBackward: map2(a, sa, b, sb, o, n, [](T g, T y) { return y <= T(0) ? T(0) : g; }); return;
     case BinaryOp::Count: return;
   }
 }

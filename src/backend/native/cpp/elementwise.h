@@ -15,7 +15,8 @@ enum class UnaryOp : int {
 
 enum class BinaryOp : int {
   Add, Sub, Mul, Div, Pow, Maximum, Minimum, Atan2, Fmod, Remainder,
-  FloorDivide, Eq, Ne, Lt, Le, Gt, Ge, LogicalAnd, LogicalOr, LogicalXor, Count
+  FloorDivide, Eq, Ne, Lt, Le, Gt, Ge, LogicalAnd, LogicalOr, LogicalXor,
+  ReluBackward, Count
 };
 
 extern const char* const kUnaryNames[];
