@@ -4,7 +4,7 @@ import { numel } from "../../tensor/shape.js";
 import { splitAt } from "../js/norm.js";
 import { normKernels as jsNorm } from "../js/norm.js";
 import type { View } from "../kernels.js";
-import type { LayerNormGrads, LayerNormResult, NormKernels } from "../norm_kernels.js";
+import type { AttentionGrads, AttentionResult, LayerNormGrads, LayerNormResult, NormKernels } from "../norm_kernels.js";
 import { uninitialised } from "./pool.js";
 
 /** What cpp/norm.cc adds to the addon's exports (all operands contiguous from their offset, one float dtype). */
@@ -15,6 +15,27 @@ interface NormAddon {
     b: TypedArray | null, bOff: number, rows: number, n: number, eps: number): void;
   layerNormBackward(dx: TypedArray, dw: TypedArray | null, db: TypedArray | null, g: TypedArray, gOff: number, x: TypedArray, xOff: number,
     mean: TypedArray, mOff: number, rstd: TypedArray, rOff: number, w: TypedArray | null, wOff: number, rows: number, n: number): void;
+}
+
+/** The fused attention of cpp/norm.cc (meta: N, H, L, S, D, E, then offset and 4 strides per operand). */
+interface AttentionAddon {
+  attention(out: TypedArray, probs: TypedArray, q: TypedArray, k: TypedArray, v: TypedArray, meta: Float64Array, scale: number): void;
+  attentionBackward(dq: TypedArray, dk: TypedArray, dv: TypedArray, q: TypedArray, k: TypedArray, v: TypedArray, probs: TypedArray,
+    g: TypedArray, meta: Float64Array, scale: number): void;
+}
+
+function hasAttention(addon: object): addon is AttentionAddon {
+  const a = addon as Partial<AttentionAddon>;
+  return typeof a.attention === "function" && typeof a.attentionBackward === "function";
+}
+
+/** The metadata of a fused attention call: the sizes, then each 4-D view's offset and strides. */
+function attentionMeta(q: View, k: View, v: View, g?: View): Float64Array {
+  const views = g ? [q, k, v, g] : [q, k, v];
+  const m = new Float64Array(6 + 5 * views.length);
+  m.set([q.shape[0], q.shape[1], q.shape[2], k.shape[2], q.shape[3], v.shape[3]]);
+  views.forEach((x, i) => m.set([x.offset, ...x.strides], 6 + 5 * i));
+  return m;
 }
 
 /** Whether a loaded addon has the norm kernels (an addon built before them has not). */
@@ -49,7 +70,24 @@ export function createNativeNormKernels(addon: object, copy: (x: View, dt: DType
     return ok ? { data: x.data, off: x.offset } : { data: copy(x, dtype), off: 0 };
   };
 
+  const attn: Pick<NormKernels, "attention" | "attentionBackward"> = !hasAttention(addon) ? {} : {
+    attention(q: View, k: View, v: View, scale: number, dtype: DType): AttentionResult {
+      const [N, H, L] = q.shape, S = k.shape[2], E = v.shape[3];
+      const out = fresh(dtype, N * L * H * E), probs = fresh(dtype, N * H * L * S);
+      addon.attention(out, probs, q.data, k.data, v.data, attentionMeta(q, k, v), scale);
+      return { out, probs };
+    },
+    attentionBackward(q: View, k: View, v: View, probs: View, g: View, scale: number, dtype: DType): AttentionGrads {
+      const [N, H, L, D] = q.shape, S = k.shape[2], E = v.shape[3];
+      const dq = fresh(dtype, N * L * H * D), dk = fresh(dtype, N * S * H * D), dv = fresh(dtype, N * S * H * E);
+      const p = dense(probs, dtype);
+      addon.attentionBackward(dq, dk, dv, q.data, k.data, v.data, p.off === 0 ? p.data : p.data.subarray(p.off), g.data, attentionMeta(q, k, v, g), scale);
+      return { dq, dk, dv };
+    },
+  };
+
   return {
+    ...attn,
     softmax(x: View, axis: number, log: boolean, outDtype: DType): TypedArray {
       const total = numel(x.shape);
       if (total <= small || !floating(outDtype)) return jsNorm.softmax(x, axis, log, outDtype);

@@ -1,14 +1,17 @@
-import { add, le, mul, where } from "../../ops/elementwise.js";
+import { backend } from "../../backend/registry.js";
+import type { View } from "../../backend/kernels.js";
+import { add, le, mul, sub, where } from "../../ops/elementwise.js";
+import { attach, isGradEnabled, needsGrad } from "../../ops/graph.js";
 import { matmul } from "../../ops/matmul.js";
 import { checkTensor } from "../../ops/operand.js";
-import { softmax } from "../../ops/reduce.js";
-import { transpose, unsqueeze } from "../../ops/shape.js";
+import { softmax, sum } from "../../ops/reduce.js";
+import { permute, transpose, unsqueeze } from "../../ops/shape.js";
 import { cast } from "../../ops/cast.js";
 import { arange, scalarTensor } from "../../tensor/creation.js";
 import type { DType } from "../../tensor/dtype.js";
 import { isFloating } from "../../tensor/dtype.js";
 import { broadcastShapes, fmtShape } from "../../tensor/shape.js";
-import type { Tensor } from "../../tensor/tensor.js";
+import { Tensor } from "../../tensor/tensor.js";
 import { dropout } from "./misc.js";
 
 // Scaled dot-product attention, and the pieces MultiheadAttention shares with it: mask
@@ -52,6 +55,58 @@ export function additiveMask(mask: Tensor, dtype: DType, trueMeans: "keep" | "ma
 function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
   if (from.length > to.length) return false;
   return from.every((d, i) => d === 1 || d === to[to.length - from.length + i]);
+}
+
+/** Fused attention is used from this many scores on (smaller calls compose the kernels). */
+const FUSED_MIN_SCORES = 4096;
+
+const viewOf = (t: Tensor): View => ({ data: t.data, offset: t.offset, shape: t.shape, strides: t.strides });
+
+/**
+ * softmax((q * scale) k^T) v for q [N, H, L, D], k [N, H, S, D], v [N, H, S, E] without mask
+ * or dropout, as one node over the backend's fused attention kernel (the weights are not
+ * returned). The result is a [N, H, L, E] view of a [N, L, H, E] tensor, so merging the heads
+ * afterwards costs no copy. Null where the backend has no such kernel or the operands do not
+ * fit it (other ranks or dtypes, broadcast batch dims, small calls): compose the ops then.
+ * Under createGraph the backward is the same formula in differentiable ops.
+ */
+export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number): Tensor | null {
+  const b = backend();
+  if (!b.attention || !b.attentionBackward) return null;
+  if (q.ndim !== 4 || k.ndim !== 4 || v.ndim !== 4) return null;
+  const dt = q.dtype;
+  if ((dt !== "float32" && dt !== "float64") || k.dtype !== dt || v.dtype !== dt) return null;
+  const [N, H, L, D] = q.shape;
+  const S = k.shape[2], E = v.shape[3];
+  if (k.shape[0] !== N || k.shape[1] !== H || k.shape[3] !== D || v.shape[0] !== N || v.shape[1] !== H || v.shape[2] !== S) return null;
+  if (N * H * L * S < FUSED_MIN_SCORES || D === 0 || E === 0) return null;
+  const { out, probs } = b.attention(viewOf(q), viewOf(k), viewOf(v), scale, dt);
+  const o = Tensor.fromArray(out, [N, L, H, E], dt);
+  if (needsGrad(q, k, v)) {
+    const P = Tensor.fromArray(probs, [N, H, L, S], dt);
+    attach(o, "ScaledDotProductAttentionBackward", [q, k, v], (g) => {
+      const gh = permute(g, 0, 2, 1, 3); // [N, H, L, E]
+      if (isGradEnabled()) {
+        // createGraph: the weights recomputed as a function of q and k, every step differentiable.
+        const qs = mul(q, scale);
+        const p = softmax(matmul(qs, transpose(k, -2, -1)), -1);
+        const dP = matmul(gh, transpose(v, -2, -1));
+        const dS = mul(p, sub(dP, sum(mul(dP, p), -1, true)));
+        return [
+          q.requiresGrad ? mul(matmul(dS, k), scale) : null,
+          k.requiresGrad ? matmul(transpose(dS, -2, -1), qs) : null,
+          v.requiresGrad ? matmul(transpose(p, -2, -1), gh) : null,
+        ];
+      }
+      const r = b.attentionBackward!(viewOf(q), viewOf(k), viewOf(v), viewOf(P), viewOf(gh), scale, dt);
+      return [
+        q.requiresGrad ? permute(Tensor.fromArray(r.dq, [N, L, H, D], dt), 0, 2, 1, 3) : null,
+        k.requiresGrad ? permute(Tensor.fromArray(r.dk, [N, S, H, D], dt), 0, 2, 1, 3) : null,
+        v.requiresGrad ? permute(Tensor.fromArray(r.dv, [N, S, H, E], dt), 0, 2, 1, 3) : null,
+      ];
+    }, [q, k, v]);
+  }
+  return permute(o, 0, 2, 1, 3);
 }
 
 /**
@@ -107,5 +162,9 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     mask = additiveMask(causalMask(l, s), q.dtype, "keep", op, "attnMask");
   }
   const scale = opts.scale ?? 1 / Math.sqrt(e);
+  if (!mask && p === 0) {
+    const fused = fusedAttention(q, k, v, scale);
+    if (fused) return fused;
+  }
   return attend(q, k, v, mask, scale, p).output;
 }

@@ -7,7 +7,7 @@ import { empty, zeros } from "../../tensor/creation.js";
 import type { DType } from "../../tensor/dtype.js";
 import { fmtShape, shapesEqual } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { additiveMask, attend } from "../functional/attention.js";
+import { additiveMask, attend, fusedAttention } from "../functional/attention.js";
 import { constant_, xavierNormal_, xavierUniform_ } from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
@@ -190,7 +190,16 @@ export class MultiheadAttention extends Module {
     const [N, L, E] = x.shape;
     const H = this.numHeads, hd = this.headDim;
     const [qh, kh, vh] = splitHeads(linear(x, this.in_proj_weight!, this.in_proj_bias), H);
-    const { output, weights } = attend(qh, kh, vh, mask, 1 / Math.sqrt(hd), this.training ? this.dropout : 0);
+    const p = this.training ? this.dropout : 0;
+    if (opts.needWeights === false && !mask && p === 0) {
+      // The fused kernel: no weights to return, and heads come back merged ([N, L, H, hd] in memory).
+      const fused = fusedAttention(qh, kh, vh, 1 / Math.sqrt(hd));
+      if (fused) {
+        const out = this.out_proj.forward(reshape(permute(fused, 0, 2, 1, 3), N, L, E));
+        return { output: !batched ? squeeze(out, 0) : this.batchFirst ? out : transpose(out, 0, 1), weights: null };
+      }
+    }
+    const { output, weights } = attend(qh, kh, vh, mask, 1 / Math.sqrt(hd), p);
     let out = this.out_proj.forward(reshape(permute(output, 0, 2, 1, 3), N, L, E));
     out = !batched ? squeeze(out, 0) : this.batchFirst ? out : transpose(out, 0, 1);
     if (opts.needWeights === false) return { output: out, weights: null };

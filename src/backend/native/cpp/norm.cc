@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "common.h"
+#include "gemm.h"
 #include "kernel_guard.h"
 #include "parallel.h"
 
@@ -41,6 +42,25 @@ namespace norm_avx2 {
 #endif
 
 namespace {
+
+// The softmax row kernels by address (templates inside the ISA namespaces), for the fused attention.
+template <class T> void norm_base_softmax_row(const T* x, T* out, i64 n, bool log) { norm_base::softmax_row<T>(x, out, n, log); }
+template <class T> void norm_base_softmax_backward_row(const T* y, const T* g, T* out, i64 n, bool log) { norm_base::softmax_backward_row<T>(y, g, out, n, log); }
+#ifdef GL_NORM_HAVE_AVX2
+__attribute__((target("avx2,fma"))) void avx2_softmax_row_f(const float* x, float* out, i64 n, bool log) { norm_avx2::softmax_row<float>(x, out, n, log); }
+__attribute__((target("avx2,fma"))) void avx2_softmax_row_d(const double* x, double* out, i64 n, bool log) { norm_avx2::softmax_row<double>(x, out, n, log); }
+__attribute__((target("avx2,fma"))) void avx2_softmax_backward_row_f(const float* y, const float* g, float* out, i64 n, bool log) { norm_avx2::softmax_backward_row<float>(y, g, out, n, log); }
+__attribute__((target("avx2,fma"))) void avx2_softmax_backward_row_d(const double* y, const double* g, double* out, i64 n, bool log) { norm_avx2::softmax_backward_row<double>(y, g, out, n, log); }
+template <class T> void norm_avx2_softmax_row(const T* x, T* out, i64 n, bool log) {
+  if constexpr (std::is_same_v<T, float>) avx2_softmax_row_f(x, out, n, log); else avx2_softmax_row_d(x, out, n, log);
+}
+template <class T> void norm_avx2_softmax_backward_row(const T* y, const T* g, T* out, i64 n, bool log) {
+  if constexpr (std::is_same_v<T, float>) avx2_softmax_backward_row_f(y, g, out, n, log); else avx2_softmax_backward_row_d(y, g, out, n, log);
+}
+#else
+template <class T> void norm_avx2_softmax_row(const T* x, T* out, i64 n, bool log) { norm_base::softmax_row<T>(x, out, n, log); }
+template <class T> void norm_avx2_softmax_backward_row(const T* y, const T* g, T* out, i64 n, bool log) { norm_base::softmax_backward_row<T>(y, g, out, n, log); }
+#endif
 
 /** Whether this CPU can run the AVX2 row kernels. */
 bool cpu_has_avx2() {
@@ -208,6 +228,187 @@ Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// ---- fused attention: softmax((q * scale) k^T) v per (batch, head), no mask, no dropout ----
+//
+// The same kernels, in the same order, as the separate ops (the scale multiply, the GEMMs of
+// gemm.cc, the softmax rows), so the results equal theirs; what it saves is the traffic: one
+// head's scores stay in cache from product to softmax to product, the output is written
+// straight in the [N, L, H, E] layout the output projection reads, the gradients straight in
+// [N, L, H, D], and there are two calls instead of eleven.
+
+/** A 4-D operand [N, H, rows, cols]: its first element and strides. */
+template <class T>
+struct Head4 {
+  const T* p;
+  i64 s[4];
+  const T* at(i64 n, i64 h) const { return p + n * s[0] + h * s[1]; }
+};
+
+struct AttnDims {
+  i64 N, H, L, S, D, E;
+};
+
+/** Tasks (batch x head pairs) split over the pool in contiguous ranges; small calls stay on one thread. */
+template <class F>
+void for_heads(const AttnDims& d, F&& body) {
+  const i64 tasks = d.N * d.H;
+  const double work = double(tasks) * d.L * d.S * double(d.D + d.E);
+  const int nt = work < 1 << 18 ? 1 : static_cast<int>(std::min<i64>(pool_threads(), tasks));
+  parallel_for(nt, [&](int t) { body(tasks * t / nt, tasks * (t + 1) / nt); });
+}
+
+/** qs[l, j] = q[l, j] * scale, contiguous L x D (the op's mul(q, scale)). */
+template <class T>
+void scaled_head(const Head4<T>& q, i64 n, i64 h, const AttnDims& d, T scale, T* qs) {
+  const T* qh = q.at(n, h);
+  for (i64 l = 0; l < d.L; l++) {
+    for (i64 j = 0; j < d.D; j++) qs[l * d.D + j] = qh[l * q.s[2] + j * q.s[3]] * scale;
+  }
+}
+
+template <class T>
+void attention_fwd(const AttnDims& d, const Head4<T>& q, const Head4<T>& k, const Head4<T>& v, T scale, T* out, T* probs) {
+  using Row = void (*)(const T*, T*, i64, bool);
+  const Row srow = use_avx2() ? static_cast<Row>(norm_avx2_softmax_row<T>) : static_cast<Row>(norm_base_softmax_row<T>);
+  for_heads(d, [&](i64 t0, i64 t1) {
+    Vec<T> qs(static_cast<size_t>(d.L * d.D));
+    for (i64 t = t0; t < t1; t++) {
+      const i64 n = t / d.H, h = t % d.H;
+      scaled_head(q, n, h, d, scale, qs.data());
+      T* P = probs + t * d.L * d.S;
+      const T* kh = k.at(n, h);
+      gemm<T>(d.L, d.S, d.D, qs.data(), d.D, 1, kh, k.s[3], k.s[2], P, d.S, false);
+      for (i64 l = 0; l < d.L; l++) srow(P + l * d.S, P + l * d.S, d.S, false);
+      gemm<T>(d.L, d.E, d.S, P, d.S, 1, v.at(n, h), v.s[2], v.s[3], out + n * d.L * d.H * d.E + h * d.E, d.H * d.E, false);
+    }
+  });
+}
+
+template <class T>
+void attention_bwd(const AttnDims& d, const Head4<T>& q, const Head4<T>& k, const Head4<T>& v, const T* probs, const Head4<T>& g,
+                   T scale, T* dq, T* dk, T* dv) {
+  using Row = void (*)(const T*, const T*, T*, i64, bool);
+  const Row brow = use_avx2() ? static_cast<Row>(norm_avx2_softmax_backward_row<T>) : static_cast<Row>(norm_base_softmax_backward_row<T>);
+  for_heads(d, [&](i64 t0, i64 t1) {
+    Vec<T> qs(static_cast<size_t>(d.L * d.D)), dqs(static_cast<size_t>(d.L * d.D)), dP(static_cast<size_t>(d.L * d.S));
+    for (i64 t = t0; t < t1; t++) {
+      const i64 n = t / d.H, h = t % d.H;
+      const T* P = probs + t * d.L * d.S;
+      const T* gh = g.at(n, h);
+      // dv = P^T g, written in [N, S, H, E].
+      gemm<T>(d.S, d.E, d.L, P, 1, d.S, gh, g.s[2], g.s[3], dv + n * d.S * d.H * d.E + h * d.E, d.H * d.E, false);
+      // dP = g v^T, then the softmax's backward in place: dS = P * (dP - sum(dP * P)).
+      gemm<T>(d.L, d.S, d.E, gh, g.s[2], g.s[3], v.at(n, h), v.s[3], v.s[2], dP.data(), d.S, false);
+      for (i64 l = 0; l < d.L; l++) brow(P + l * d.S, dP.data() + l * d.S, dP.data() + l * d.S, d.S, false);
+      // dq = (dS k) * scale, in [N, L, H, D].
+      gemm<T>(d.L, d.D, d.S, dP.data(), d.S, 1, k.at(n, h), k.s[2], k.s[3], dqs.data(), d.D, false);
+      T* dqh = dq + n * d.L * d.H * d.D + h * d.D;
+      for (i64 l = 0; l < d.L; l++) {
+        for (i64 j = 0; j < d.D; j++) dqh[l * d.H * d.D + j] = dqs[l * d.D + j] * scale;
+      }
+      // dk = dS^T (q * scale), in [N, S, H, D].
+      scaled_head(q, n, h, d, scale, qs.data());
+      gemm<T>(d.S, d.D, d.L, dP.data(), 1, d.S, qs.data(), d.D, 1, dk + n * d.S * d.H * d.D + h * d.D, d.H * d.D, false);
+    }
+  });
+}
+
+/** Reads [N, H, rows, cols] operand number `i` of the metadata (offset, 4 strides) and checks it lies in `a`. */
+template <class T>
+bool head_view(const Arr& a, const double* meta, int i, i64 rows, i64 cols, const AttnDims& d, Head4<T>* out) {
+  const double* m = meta + 6 + i * 5;
+  const i64 off = static_cast<i64>(m[0]);
+  i64 lo = off, hi = off;
+  const i64 ext[4] = {d.N, d.H, rows, cols};
+  for (int j = 0; j < 4; j++) {
+    out->s[j] = static_cast<i64>(m[1 + j]);
+    if (ext[j] == 0) return true;
+    const i64 span = (ext[j] - 1) * out->s[j];
+    if (span < 0) lo += span; else hi += span;
+  }
+  out->p = static_cast<const T*>(a.data) + off;
+  return a.present && lo >= 0 && hi < a.length;
+}
+
+bool read_dims(const Napi::CallbackInfo& info, size_t i, int views, std::vector<double>* meta, AttnDims* d) {
+  if (info.Length() <= i || !info[i].IsTypedArray()) return false;
+  Napi::TypedArray t = info[i].As<Napi::TypedArray>();
+  if (t.TypedArrayType() != napi_float64_array) return false;
+  Napi::Float64Array f = t.As<Napi::Float64Array>();
+  if (f.ElementLength() != static_cast<size_t>(6 + 5 * views)) return false;
+  meta->assign(f.Data(), f.Data() + f.ElementLength());
+  const double* m = meta->data();
+  for (int j = 0; j < 6; j++) if (!(m[j] >= 1 && m[j] <= 9007199254740992.0) || m[j] != std::floor(m[j])) return false;
+  *d = {static_cast<i64>(m[0]), static_cast<i64>(m[1]), static_cast<i64>(m[2]), static_cast<i64>(m[3]), static_cast<i64>(m[4]), static_cast<i64>(m[5])};
+  return true;
+}
+
+// attention(out, probs, q, k, v, meta, scale): meta = [N, H, L, S, D, E, then offset and 4 strides of q, k, v]
+Napi::Value Attention(const Napi::CallbackInfo& info) {
+  Arr out, probs, q, k, v;
+  std::vector<double> meta;
+  AttnDims d{};
+  if (!get_arr(info, 0, &out) || !get_arr(info, 1, &probs) || !get_arr(info, 2, &q) || !get_arr(info, 3, &k) || !get_arr(info, 4, &v) ||
+      !read_dims(info, 5, 3, &meta, &d) || info.Length() < 7 || !info[6].IsNumber()) {
+    return fail(info.Env(), "attention(out, probs, q, k, v, meta, scale)");
+  }
+  const double scale = info[6].As<Napi::Number>().DoubleValue();
+  const DType dt = out.dtype;
+  if (probs.dtype != dt || q.dtype != dt || k.dtype != dt || v.dtype != dt) return fail(info.Env(), "attention: operands of different dtypes");
+  if (out.length < d.N * d.L * d.H * d.E || probs.length < d.N * d.H * d.L * d.S) return fail(info.Env(), "attention: outputs too short");
+  bool ok = true;
+  run_kernel(info.Env(), "attention", [&] {
+    if (dt == DType::F32) {
+      Head4<float> hq, hk, hv;
+      ok = head_view(q, meta.data(), 0, d.L, d.D, d, &hq) && head_view(k, meta.data(), 1, d.S, d.D, d, &hk) && head_view(v, meta.data(), 2, d.S, d.E, d, &hv);
+      if (ok) attention_fwd<float>(d, hq, hk, hv, static_cast<float>(scale), at<float>(out, 0), at<float>(probs, 0));
+    } else {
+      Head4<double> hq, hk, hv;
+      ok = head_view(q, meta.data(), 0, d.L, d.D, d, &hq) && head_view(k, meta.data(), 1, d.S, d.D, d, &hk) && head_view(v, meta.data(), 2, d.S, d.E, d, &hv);
+      if (ok) attention_fwd<double>(d, hq, hk, hv, scale, at<double>(out, 0), at<double>(probs, 0));
+    }
+  });
+  if (!ok) return fail(info.Env(), "attention: a view lies outside its array");
+  return info.Env().Undefined();
+}
+
+// attentionBackward(dq, dk, dv, q, k, v, probs, g, meta, scale): meta as attention's, then g's offset and strides ([N, H, L, E] order)
+Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
+  Arr dq, dk, dv, q, k, v, probs, g;
+  std::vector<double> meta;
+  AttnDims d{};
+  if (!get_arr(info, 0, &dq) || !get_arr(info, 1, &dk) || !get_arr(info, 2, &dv) || !get_arr(info, 3, &q) || !get_arr(info, 4, &k) ||
+      !get_arr(info, 5, &v) || !get_arr(info, 6, &probs) || !get_arr(info, 7, &g) || !read_dims(info, 8, 4, &meta, &d) ||
+      info.Length() < 10 || !info[9].IsNumber()) {
+    return fail(info.Env(), "attentionBackward(dq, dk, dv, q, k, v, probs, g, meta, scale)");
+  }
+  const double scale = info[9].As<Napi::Number>().DoubleValue();
+  const DType dt = dq.dtype;
+  for (const Arr* a : {&dk, &dv, &q, &k, &v, &probs, &g}) {
+    if (a->dtype != dt) return fail(info.Env(), "attentionBackward: operands of different dtypes");
+  }
+  if (dq.length < d.N * d.L * d.H * d.D || dk.length < d.N * d.S * d.H * d.D || dv.length < d.N * d.S * d.H * d.E ||
+      probs.length < d.N * d.H * d.L * d.S) {
+    return fail(info.Env(), "attentionBackward: arrays too short");
+  }
+  bool ok = true;
+  run_kernel(info.Env(), "attentionBackward", [&] {
+    if (dt == DType::F32) {
+      Head4<float> hq, hk, hv, hg;
+      ok = head_view(q, meta.data(), 0, d.L, d.D, d, &hq) && head_view(k, meta.data(), 1, d.S, d.D, d, &hk) &&
+           head_view(v, meta.data(), 2, d.S, d.E, d, &hv) && head_view(g, meta.data(), 3, d.L, d.E, d, &hg);
+      if (ok) attention_bwd<float>(d, hq, hk, hv, at<const float>(probs, 0), hg, static_cast<float>(scale), at<float>(dq, 0), at<float>(dk, 0), at<float>(dv, 0));
+    } else {
+      Head4<double> hq, hk, hv, hg;
+      ok = head_view(q, meta.data(), 0, d.L, d.D, d, &hq) && head_view(k, meta.data(), 1, d.S, d.D, d, &hk) &&
+           head_view(v, meta.data(), 2, d.S, d.E, d, &hv) && head_view(g, meta.data(), 3, d.L, d.E, d, &hg);
+      if (ok) attention_bwd<double>(d, hq, hk, hv, at<const double>(probs, 0), hg, scale, at<double>(dq, 0), at<double>(dk, 0), at<double>(dv, 0));
+    }
+  });
+  if (!ok) return fail(info.Env(), "attentionBackward: a view lies outside its array");
+  return info.Env().Undefined();
+}
+
 // setNormIsa("avx2" | "base"): which row kernels run (tests); false, changing nothing, if the CPU lacks it.
 Napi::Value SetNormIsa(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsString()) return fail(info.Env(), "setNormIsa(isa)");
@@ -226,6 +427,8 @@ void register_norm(Napi::Env env, Napi::Object exports) {
   exports.Set("softmaxBackward", Napi::Function::New(env, SoftmaxBackward, "softmaxBackward"));
   exports.Set("layerNorm", Napi::Function::New(env, LayerNorm, "layerNorm"));
   exports.Set("layerNormBackward", Napi::Function::New(env, LayerNormBackward, "layerNormBackward"));
+  exports.Set("attention", Napi::Function::New(env, Attention, "attention"));
+  exports.Set("attentionBackward", Napi::Function::New(env, AttentionBackward, "attentionBackward"));
   exports.Set("setNormIsa", Napi::Function::New(env, SetNormIsa, "setNormIsa"));
   exports.Set("normIsa", Napi::Function::New(env, NormIsa, "normIsa"));
 }
