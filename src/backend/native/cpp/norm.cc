@@ -262,7 +262,13 @@ template <class T>
 void scaled_head(const Head4<T>& q, i64 n, i64 h, const AttnDims& d, T scale, T* qs) {
   const T* qh = q.at(n, h);
   for (i64 l = 0; l < d.L; l++) {
-    for (i64 j = 0; j < d.D; j++) qs[l * d.D + j] = qh[l * q.s[2] + j * q.s[3]] * scale;
+    const T* ql = qh + l * q.s[2];
+    T* out = qs + l * d.D;
+    if (q.s[3] == 1) {
+      for (i64 j = 0; j < d.D; j++) out[j] = ql[j] * scale;
+    } else {
+      for (i64 j = 0; j < d.D; j++) out[j] = ql[j * q.s[3]] * scale;
+    }
   }
 }
 
