@@ -325,10 +325,9 @@ bool head_view(const Arr& a, const double* meta, int i, i64 rows, i64 cols, cons
   const double* m = meta + 6 + i * 5;
   const i64 off = static_cast<i64>(m[0]);
   i64 lo = off, hi = off;
-  const i64 ext[4] = {d.N, d.H, rows, cols};
+  const i64 ext[4] = {d.N, d.H, rows, cols};  // each >= 1 (read_dims checks the sizes)
   for (int j = 0; j < 4; j++) {
     out->s[j] = static_cast<i64>(m[1 + j]);
-    if (ext[j] == 0) return true;
     const i64 span = (ext[j] - 1) * out->s[j];
     if (span < 0) lo += span; else hi += span;
   }
