@@ -21,11 +21,11 @@ function projected(N: number, L: number, H: number, D: number, dtype: "float32" 
 const heads = (x: Tensor, i: number, H: number, D: number) => x.narrow(2, i * H * D, H * D).reshape([x.shape[0], x.shape[1], H, D]).permute([0, 2, 1, 3]);
 
 /** Output and the projection's gradient, through the fused op or the composed ops. */
-function run(x0: Tensor, H: number, D: number, fused: boolean): { out: Float32Array | Float64Array; grad: Float32Array | Float64Array } {
+function run(x0: Tensor, H: number, D: number, fused: boolean, mask: Tensor | null = null): { out: Float32Array | Float64Array; grad: Float32Array | Float64Array } {
   const x = x0.detach().requiresGrad_(true);
   const q = heads(x, 0, H, D), k = heads(x, 1, H, D), v = heads(x, 2, H, D);
   const scale = 1 / Math.sqrt(D);
-  const o = fused ? fusedAttention(q, k, v, scale) : attend(q, k, v, null, scale, 0).output;
+  const o = fused ? fusedAttention(q, k, v, scale, mask) : attend(q, k, v, mask, scale, 0).output;
   if (!o) throw new Error("the fused op declined");
   const go = gl.randn(o.shape, { dtype: x.dtype, generator: new gl.Generator(99) });
   o.backward(go);
@@ -48,8 +48,15 @@ describe("fused attention", () => {
           for (const dtype of ["float32", "float64"] as const) {
             for (const [N, L, H, D] of [[16, 64, 4, 32], [3, 37, 2, 12]] as const) {
               const x = projected(N, L, H, D, dtype, N + L);
-              const a = run(x, H, D, false), b = run(x, H, D, true);
-              expect([identical(a.out, b.out), identical(a.grad, b.grad)], `${dtype} ${threads}t [${N},${L},${H},${D}]`).toEqual([0, 0]);
+              // Additive masks as the callers build them: causal [L, L], key padding [N, 1, 1, L], a float [N, H, L, L].
+              const above = gl.arange(0, L).reshape([L, 1]).lt(gl.arange(0, L).reshape([1, L])); // j > i
+              const causal = gl.where(above, -Infinity, 0).to(dtype);
+              const padding = gl.where(gl.arange(0, L).ge(L - 3).reshape([1, 1, 1, L]).expand([N, 1, 1, L]), -Infinity, 0).to(dtype);
+              const float = gl.randn([N, H, L, L], { dtype, generator: new gl.Generator(4) });
+              for (const [name, mask] of [["no mask", null], ["causal", causal], ["padding", padding], ["float", float]] as const) {
+                const a = run(x, H, D, false, mask), b = run(x, H, D, true, mask);
+                expect([identical(a.out, b.out), identical(a.grad, b.grad)], `${dtype} ${threads}t [${N},${L},${H},${D}] ${name}`).toEqual([0, 0]);
+              }
             }
           }
         }
@@ -71,6 +78,9 @@ describe("fused attention", () => {
     expect(fusedAttention(big, gl.randn([1, 2, 40, 8]).expand([2, 2, 40, 8]).narrow(0, 0, 1), big, 0.5)).toBeNull();
     expect(fusedAttention(big, big.to("float64"), big, 0.5)).toBeNull();
     expect(fusedAttention(big.reshape([4, 40, 8]), big.reshape([4, 40, 8]), big.reshape([4, 40, 8]), 0.5)).toBeNull();
+    // A mask that needs its own gradient, or that does not broadcast: the composed ops.
+    expect(fusedAttention(big, big, big, 0.5, gl.zeros([40, 40]).requiresGrad_(true))).toBeNull();
+    expect(fusedAttention(big, big, big, 0.5, gl.zeros([3, 40, 40]))).toBeNull();
   });
 
   it("has gradients right to second order (float64, finite differences)", () => {
@@ -81,6 +91,9 @@ describe("fused attention", () => {
     const inputs = [rn([1, 2, 48, 3]), rn([1, 2, 48, 3]), rn([1, 2, 48, 2])];
     expect(gl.autograd.gradcheck(fn, inputs)).toBe(true);
     expect(gl.autograd.gradgradcheck(fn, inputs)).toBe(true);
+    const causal = (q: Tensor, k: Tensor, v: Tensor) => F.scaledDotProductAttention(q, k, v, { isCausal: true }).pow(2);
+    expect(gl.autograd.gradcheck(causal, inputs)).toBe(true);
+    expect(gl.autograd.gradgradcheck(causal, inputs)).toBe(true);
   });
 
   it("is what MultiheadAttention and TransformerEncoderLayer run when no weights are asked for, with the same results", () => {
@@ -96,6 +109,11 @@ describe("fused attention", () => {
       return mha.in_proj_weight!.grad!.data.slice();
     };
     expect(identical(grads(true), grads(false))).toBe(0);
+    // With a key padding mask and a causal attention mask, the same.
+    const keyPaddingMask = gl.arange(0, 30).ge(26).reshape([1, 30]).expand([6, 30]);
+    const attnMask = gl.arange(0, 30).reshape([30, 1]).lt(gl.arange(0, 30).reshape([1, 30])); // true above the diagonal: masked
+    const masked = (needWeights: boolean) => mha.forward(x, x, x, { needWeights, keyPaddingMask, attnMask }).output.contiguous().data;
+    expect(identical(masked(true), masked(false))).toBe(0);
     const layer = new nn.TransformerEncoderLayer(32, 4, { dimFeedforward: 64, dropout: 0, batchFirst: true });
     const y = layer.forward(x);
     expect(y.shape).toEqual([6, 30, 32]);

@@ -19,7 +19,8 @@ interface NormAddon {
 
 /** The fused attention of cpp/norm.cc (meta: N, H, L, S, D, E, then offset and 4 strides per operand). */
 interface AttentionAddon {
-  attention(out: TypedArray, probs: TypedArray, q: TypedArray, k: TypedArray, v: TypedArray, meta: Float64Array, scale: number): void;
+  attention(out: TypedArray, probs: TypedArray, q: TypedArray, k: TypedArray, v: TypedArray, meta: Float64Array, scale: number,
+    mask?: TypedArray): void;
   attentionBackward(dq: TypedArray, dk: TypedArray, dv: TypedArray, q: TypedArray, k: TypedArray, v: TypedArray, probs: TypedArray,
     g: TypedArray, meta: Float64Array, scale: number): void;
 }
@@ -29,9 +30,9 @@ function hasAttention(addon: object): addon is AttentionAddon {
   return typeof a.attention === "function" && typeof a.attentionBackward === "function";
 }
 
-/** The metadata of a fused attention call: the sizes, then each 4-D view's offset and strides. */
-function attentionMeta(q: View, k: View, v: View, g?: View): Float64Array {
-  const views = g ? [q, k, v, g] : [q, k, v];
+/** The metadata of a fused attention call: the sizes, then each 4-D view's offset and strides (the 4th: mask or g). */
+function attentionMeta(q: View, k: View, v: View, extra?: View | null): Float64Array {
+  const views = extra ? [q, k, v, extra] : [q, k, v];
   const m = new Float64Array(6 + 5 * views.length);
   m.set([q.shape[0], q.shape[1], q.shape[2], k.shape[2], q.shape[3], v.shape[3]]);
   views.forEach((x, i) => m.set([x.offset, ...x.strides], 6 + 5 * i));
@@ -71,10 +72,10 @@ export function createNativeNormKernels(addon: object, copy: (x: View, dt: DType
   };
 
   const attn: Pick<NormKernels, "attention" | "attentionBackward"> = !hasAttention(addon) ? {} : {
-    attention(q: View, k: View, v: View, scale: number, dtype: DType): AttentionResult {
+    attention(q: View, k: View, v: View, scale: number, dtype: DType, mask?: View | null): AttentionResult {
       const [N, H, L] = q.shape, S = k.shape[2], E = v.shape[3];
       const out = fresh(dtype, N * L * H * E), probs = fresh(dtype, N * H * L * S);
-      addon.attention(out, probs, q.data, k.data, v.data, attentionMeta(q, k, v), scale);
+      addon.attention(out, probs, q.data, k.data, v.data, attentionMeta(q, k, v, mask), scale, mask ? mask.data : undefined);
       return { out, probs };
     },
     attentionBackward(q: View, k: View, v: View, probs: View, g: View, scale: number, dtype: DType): AttentionGrads {

@@ -5,7 +5,7 @@ import { attach, isGradEnabled, needsGrad } from "../../ops/graph.js";
 import { matmul } from "../../ops/matmul.js";
 import { checkTensor } from "../../ops/operand.js";
 import { softmax, sum } from "../../ops/reduce.js";
-import { permute, transpose, unsqueeze } from "../../ops/shape.js";
+import { expand, permute, transpose, unsqueeze } from "../../ops/shape.js";
 import { cast } from "../../ops/cast.js";
 import { arange, scalarTensor } from "../../tensor/creation.js";
 import type { DType } from "../../tensor/dtype.js";
@@ -63,14 +63,15 @@ const FUSED_MIN_SCORES = 4096;
 const viewOf = (t: Tensor): View => ({ data: t.data, offset: t.offset, shape: t.shape, strides: t.strides });
 
 /**
- * softmax((q * scale) k^T) v for q [N, H, L, D], k [N, H, S, D], v [N, H, S, E] without mask
- * or dropout, as one node over the backend's fused attention kernel (the weights are not
- * returned). The result is a [N, H, L, E] view of a [N, L, H, E] tensor, so merging the heads
- * afterwards costs no copy. Null where the backend has no such kernel or the operands do not
- * fit it (other ranks or dtypes, broadcast batch dims, small calls): compose the ops then.
- * Under createGraph the backward is the same formula in differentiable ops.
+ * softmax((q * scale) k^T + mask) v for q [N, H, L, D], k [N, H, S, D], v [N, H, S, E] and an
+ * optional additive mask broadcastable to [N, H, L, S], without dropout, as one node over the
+ * backend's fused attention kernel (the weights are not returned). The result is a
+ * [N, H, L, E] view of a [N, L, H, E] tensor, so merging the heads afterwards costs no copy.
+ * Null where the backend has no such kernel or the operands do not fit it (other ranks or
+ * dtypes, broadcast batch dims, a mask that needs a gradient, small calls): compose the ops
+ * then. Under createGraph the backward is the same formula in differentiable ops.
  */
-export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number): Tensor | null {
+export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Tensor | null = null): Tensor | null {
   const b = backend();
   if (!b.attention || !b.attentionBackward) return null;
   if (q.ndim !== 4 || k.ndim !== 4 || v.ndim !== 4) return null;
@@ -80,7 +81,12 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number): 
   const S = k.shape[2], E = v.shape[3];
   if (k.shape[0] !== N || k.shape[1] !== H || k.shape[3] !== D || v.shape[0] !== N || v.shape[1] !== H || v.shape[2] !== S) return null;
   if (N * H * L * S < FUSED_MIN_SCORES || D === 0 || E === 0) return null;
-  const { out, probs } = b.attention(viewOf(q), viewOf(k), viewOf(v), scale, dt);
+  let m: Tensor | null = null;
+  if (mask) {
+    if (mask.requiresGrad || mask.dtype !== dt || mask.ndim > 4 || !broadcastsTo(mask.shape, [N, H, L, S])) return null;
+    m = expand(mask, N, H, L, S); // a view: broadcast dims get stride 0
+  }
+  const { out, probs } = b.attention(viewOf(q), viewOf(k), viewOf(v), scale, dt, m ? viewOf(m) : null);
   const o = Tensor.fromArray(out, [N, L, H, E], dt);
   if (needsGrad(q, k, v)) {
     const P = Tensor.fromArray(probs, [N, H, L, S], dt);
@@ -89,7 +95,8 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number): 
       if (isGradEnabled()) {
         // createGraph: the weights recomputed as a function of q and k, every step differentiable.
         const qs = mul(q, scale);
-        const p = softmax(matmul(qs, transpose(k, -2, -1)), -1);
+        const scores = matmul(qs, transpose(k, -2, -1));
+        const p = softmax(m ? add(scores, m) : scores, -1);
         const dP = matmul(gh, transpose(v, -2, -1));
         const dS = mul(p, sub(dP, sum(mul(dP, p), -1, true)));
         return [
@@ -162,8 +169,8 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     mask = additiveMask(causalMask(l, s), q.dtype, "keep", op, "attnMask");
   }
   const scale = opts.scale ?? 1 / Math.sqrt(e);
-  if (!mask && p === 0) {
-    const fused = fusedAttention(q, k, v, scale);
+  if (p === 0) {
+    const fused = fusedAttention(q, k, v, scale, mask);
     if (fused) return fused;
   }
   return attend(q, k, v, mask, scale, p).output;

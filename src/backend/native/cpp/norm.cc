@@ -273,7 +273,8 @@ void scaled_head(const Head4<T>& q, i64 n, i64 h, const AttnDims& d, T scale, T*
 }
 
 template <class T>
-void attention_fwd(const AttnDims& d, const Head4<T>& q, const Head4<T>& k, const Head4<T>& v, T scale, T* out, T* probs) {
+void attention_fwd(const AttnDims& d, const Head4<T>& q, const Head4<T>& k, const Head4<T>& v, const Head4<T>* mask, T scale, T* out,
+                   T* probs) {
   using Row = void (*)(const T*, T*, i64, bool);
   const Row srow = use_avx2() ? static_cast<Row>(norm_avx2_softmax_row<T>) : static_cast<Row>(norm_base_softmax_row<T>);
   for_heads(d, [&](i64 t0, i64 t1) {
@@ -284,6 +285,14 @@ void attention_fwd(const AttnDims& d, const Head4<T>& q, const Head4<T>& k, cons
       T* P = probs + t * d.L * d.S;
       const T* kh = k.at(n, h);
       gemm<T>(d.L, d.S, d.D, qs.data(), d.D, 1, kh, k.s[3], k.s[2], P, d.S, false);
+      if (mask) {  // the additive mask, as add(scores, mask) adds it
+        const T* mh = mask->at(n, h);
+        for (i64 l = 0; l < d.L; l++) {
+          T* pl = P + l * d.S;
+          const T* ml = mh + l * mask->s[2];
+          for (i64 j = 0; j < d.S; j++) pl[j] = pl[j] + ml[j * mask->s[3]];
+        }
+      }
       for (i64 l = 0; l < d.L; l++) srow(P + l * d.S, P + l * d.S, d.S, false);
       gemm<T>(d.L, d.E, d.S, P, d.S, 1, v.at(n, h), v.s[2], v.s[3], out + n * d.L * d.H * d.E + h * d.E, d.H * d.E, false);
     }
@@ -348,15 +357,18 @@ bool read_dims(const Napi::CallbackInfo& info, size_t i, int views, std::vector<
   return true;
 }
 
-// attention(out, probs, q, k, v, meta, scale): meta = [N, H, L, S, D, E, then offset and 4 strides of q, k, v]
+// attention(out, probs, q, k, v, meta, scale[, mask]): meta = [N, H, L, S, D, E, then offset and 4 strides of q, k, v
+// (and of the additive mask, [N, H, L, S] with broadcast dims of stride 0, when given)]
 Napi::Value Attention(const Napi::CallbackInfo& info) {
-  Arr out, probs, q, k, v;
+  Arr out, probs, q, k, v, m;
   std::vector<double> meta;
   AttnDims d{};
+  const bool masked = info.Length() >= 8 && !info[7].IsUndefined() && !info[7].IsNull();
   if (!get_arr(info, 0, &out) || !get_arr(info, 1, &probs) || !get_arr(info, 2, &q) || !get_arr(info, 3, &k) || !get_arr(info, 4, &v) ||
-      !read_dims(info, 5, 3, &meta, &d) || info.Length() < 7 || !info[6].IsNumber()) {
-    return fail(info.Env(), "attention(out, probs, q, k, v, meta, scale)");
+      !read_dims(info, 5, masked ? 4 : 3, &meta, &d) || info.Length() < 7 || !info[6].IsNumber() || (masked && !get_arr(info, 7, &m))) {
+    return fail(info.Env(), "attention(out, probs, q, k, v, meta, scale[, mask])");
   }
+  if (masked && m.dtype != out.dtype) return fail(info.Env(), "attention: operands of different dtypes");
   const double scale = info[6].As<Napi::Number>().DoubleValue();
   const DType dt = out.dtype;
   if (probs.dtype != dt || q.dtype != dt || k.dtype != dt || v.dtype != dt) return fail(info.Env(), "attention: operands of different dtypes");
@@ -364,13 +376,15 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   bool ok = true;
   run_kernel(info.Env(), "attention", [&] {
     if (dt == DType::F32) {
-      Head4<float> hq, hk, hv;
-      ok = head_view(q, meta.data(), 0, d.L, d.D, d, &hq) && head_view(k, meta.data(), 1, d.S, d.D, d, &hk) && head_view(v, meta.data(), 2, d.S, d.E, d, &hv);
-      if (ok) attention_fwd<float>(d, hq, hk, hv, static_cast<float>(scale), at<float>(out, 0), at<float>(probs, 0));
+      Head4<float> hq, hk, hv, hm;
+      ok = head_view(q, meta.data(), 0, d.L, d.D, d, &hq) && head_view(k, meta.data(), 1, d.S, d.D, d, &hk) && head_view(v, meta.data(), 2, d.S, d.E, d, &hv) &&
+           (!masked || head_view(m, meta.data(), 3, d.L, d.S, d, &hm));
+      if (ok) attention_fwd<float>(d, hq, hk, hv, masked ? &hm : nullptr, static_cast<float>(scale), at<float>(out, 0), at<float>(probs, 0));
     } else {
-      Head4<double> hq, hk, hv;
-      ok = head_view(q, meta.data(), 0, d.L, d.D, d, &hq) && head_view(k, meta.data(), 1, d.S, d.D, d, &hk) && head_view(v, meta.data(), 2, d.S, d.E, d, &hv);
-      if (ok) attention_fwd<double>(d, hq, hk, hv, scale, at<double>(out, 0), at<double>(probs, 0));
+      Head4<double> hq, hk, hv, hm;
+      ok = head_view(q, meta.data(), 0, d.L, d.D, d, &hq) && head_view(k, meta.data(), 1, d.S, d.D, d, &hk) && head_view(v, meta.data(), 2, d.S, d.E, d, &hv) &&
+           (!masked || head_view(m, meta.data(), 3, d.L, d.S, d, &hm));
+      if (ok) attention_fwd<double>(d, hq, hk, hv, masked ? &hm : nullptr, scale, at<double>(out, 0), at<double>(probs, 0));
     }
   });
   if (!ok) return fail(info.Env(), "attention: a view lies outside its array");
