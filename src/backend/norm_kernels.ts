@@ -53,20 +53,23 @@ export interface NormKernels {
   layerNormBackward(g: View, x: View, mean: View, rstd: View, weight: View | null, n: number,
     needWeight: boolean, needBias: boolean, outDtype: DType): LayerNormGrads;
   /**
-   * Optional fused attention without dropout, for q [N, H, L, D], k [N, H, S, D] and
-   * v [N, H, S, E] (strided views of `dtype`, float32 or float64) and an optional additive
-   * mask ([N, H, L, S], broadcast dims with stride 0): probs = softmax((q * scale) k^T + mask)
-   * along S ([N, H, L, S], contiguous) and out = probs v, written contiguous in [N, L, H, E]
-   * order (the heads merged). The same arithmetic as mul, matmul, add and softmax in turn.
-   * Backends without it leave it out and the op composes those kernels.
+   * Optional fused attention for q [N, H, L, D], k [N, H, S, D] and v [N, H, S, E] (strided
+   * views of `dtype`, float32 or float64), an optional additive mask ([N, H, L, S], broadcast
+   * dims with stride 0) and optional dropout multipliers `drop` (contiguous [N, H, L, S] of
+   * `dtype`: 0 or 1 / (1 - p), as dropout draws them): probs = softmax((q * scale) k^T + mask)
+   * along S ([N, H, L, S], contiguous, before dropout) and out = (probs * drop) v, written
+   * contiguous in [N, L, H, E] order (the heads merged). The same arithmetic as mul, matmul,
+   * add, softmax and dropout's mul in turn. Backends without it leave it out and the op
+   * composes those kernels.
    */
-  attention?(q: View, k: View, v: View, scale: number, dtype: DType, mask?: View | null): AttentionResult;
+  attention?(q: View, k: View, v: View, scale: number, dtype: DType, mask?: View | null, drop?: TypedArray | null): AttentionResult;
   /**
-   * attention's gradients from its operands, its probs and g, the gradient of out given as a
-   * [N, H, L, E] view: dq [N, L, H, D], dk [N, S, H, D], dv [N, S, H, E], each contiguous in
-   * that order. The same arithmetic as the composed kernels' backward.
+   * attention's gradients from its operands, its probs (before dropout), the same `drop`, and
+   * g, the gradient of out given as a [N, H, L, E] view: dq [N, L, H, D], dk [N, S, H, D],
+   * dv [N, S, H, E], each contiguous in that order. The same arithmetic as the composed
+   * kernels' backward.
    */
-  attentionBackward?(q: View, k: View, v: View, probs: View, g: View, scale: number, dtype: DType): AttentionGrads;
+  attentionBackward?(q: View, k: View, v: View, probs: View, g: View, scale: number, dtype: DType, drop?: TypedArray | null): AttentionGrads;
 }
 
 /** What the fused attention kernel returns. */

@@ -21,11 +21,12 @@ function projected(N: number, L: number, H: number, D: number, dtype: "float32" 
 const heads = (x: Tensor, i: number, H: number, D: number) => x.narrow(2, i * H * D, H * D).reshape([x.shape[0], x.shape[1], H, D]).permute([0, 2, 1, 3]);
 
 /** Output and the projection's gradient, through the fused op or the composed ops. */
-function run(x0: Tensor, H: number, D: number, fused: boolean, mask: Tensor | null = null): { out: Float32Array | Float64Array; grad: Float32Array | Float64Array } {
+function run(x0: Tensor, H: number, D: number, fused: boolean, mask: Tensor | null = null, p = 0): { out: Float32Array | Float64Array; grad: Float32Array | Float64Array } {
   const x = x0.detach().requiresGrad_(true);
   const q = heads(x, 0, H, D), k = heads(x, 1, H, D), v = heads(x, 2, H, D);
   const scale = 1 / Math.sqrt(D);
-  const o = fused ? fusedAttention(q, k, v, scale, mask) : attend(q, k, v, mask, scale, 0).output;
+  gl.manualSeed(7); // the same dropout draws on both paths
+  const o = fused ? fusedAttention(q, k, v, scale, mask, p) : attend(q, k, v, mask, scale, p).output;
   if (!o) throw new Error("the fused op declined");
   const go = gl.randn(o.shape, { dtype: x.dtype, generator: new gl.Generator(99) });
   o.backward(go);
@@ -53,8 +54,9 @@ describe("fused attention", () => {
               const causal = gl.where(above, -Infinity, 0).to(dtype);
               const padding = gl.where(gl.arange(0, L).ge(L - 3).reshape([1, 1, 1, L]).expand([N, 1, 1, L]), -Infinity, 0).to(dtype);
               const float = gl.randn([N, H, L, L], { dtype, generator: new gl.Generator(4) });
-              for (const [name, mask] of [["no mask", null], ["causal", causal], ["padding", padding], ["float", float]] as const) {
-                const a = run(x, H, D, false, mask), b = run(x, H, D, true, mask);
+              const cases = [["no mask", null, 0], ["causal", causal, 0], ["padding", padding, 0], ["float", float, 0], ["dropout 0.3", null, 0.3], ["causal, dropout 0.1", causal, 0.1]] as const;
+              for (const [name, mask, p] of cases) {
+                const a = run(x, H, D, false, mask, p), b = run(x, H, D, true, mask, p);
                 expect([identical(a.out, b.out), identical(a.grad, b.grad)], `${dtype} ${threads}t [${N},${L},${H},${D}] ${name}`).toEqual([0, 0]);
               }
             }
@@ -94,6 +96,13 @@ describe("fused attention", () => {
     const causal = (q: Tensor, k: Tensor, v: Tensor) => F.scaledDotProductAttention(q, k, v, { isCausal: true }).pow(2);
     expect(gl.autograd.gradcheck(causal, inputs)).toBe(true);
     expect(gl.autograd.gradgradcheck(causal, inputs)).toBe(true);
+    // Dropout: the same draws on every call (reseeded), so the function is deterministic.
+    const dropped = (q: Tensor, k: Tensor, v: Tensor) => {
+      gl.manualSeed(3);
+      return F.scaledDotProductAttention(q, k, v, { dropoutP: 0.3 }).pow(2);
+    };
+    expect(gl.autograd.gradcheck(dropped, inputs)).toBe(true);
+    expect(gl.autograd.gradgradcheck(dropped, inputs)).toBe(true);
   });
 
   it("is what MultiheadAttention and TransformerEncoderLayer run when no weights are asked for, with the same results", () => {
@@ -114,6 +123,16 @@ describe("fused attention", () => {
     const attnMask = gl.arange(0, 30).reshape([30, 1]).lt(gl.arange(0, 30).reshape([1, 30])); // true above the diagonal: masked
     const masked = (needWeights: boolean) => mha.forward(x, x, x, { needWeights, keyPaddingMask, attnMask }).output.contiguous().data;
     expect(identical(masked(true), masked(false))).toBe(0);
+    // Training with dropout on the weights: the same draws, so the same output, and the generator
+    // left in the same state for whatever draws next.
+    const withDropout = new nn.MultiheadAttention(32, 4, { batchFirst: true, dropout: 0.2 });
+    const trained = (needWeights: boolean) => {
+      gl.manualSeed(8);
+      const out = withDropout.forward(x, x, x, { needWeights }).output.contiguous().data;
+      return [out, gl.rand([4]).data];
+    };
+    const [o1, r1] = trained(true), [o2, r2] = trained(false);
+    expect([identical(o1, o2), identical(r1, r2)]).toEqual([0, 0]);
     const layer = new nn.TransformerEncoderLayer(32, 4, { dimFeedforward: 64, dropout: 0, batchFirst: true });
     const y = layer.forward(x);
     expect(y.shape).toEqual([6, 30, 32]);

@@ -20,9 +20,9 @@ interface NormAddon {
 /** The fused attention of cpp/norm.cc (meta: N, H, L, S, D, E, then offset and 4 strides per operand). */
 interface AttentionAddon {
   attention(out: TypedArray, probs: TypedArray, q: TypedArray, k: TypedArray, v: TypedArray, meta: Float64Array, scale: number,
-    mask?: TypedArray): void;
+    mask: TypedArray | null, drop: TypedArray | null): void;
   attentionBackward(dq: TypedArray, dk: TypedArray, dv: TypedArray, q: TypedArray, k: TypedArray, v: TypedArray, probs: TypedArray,
-    g: TypedArray, meta: Float64Array, scale: number): void;
+    g: TypedArray, meta: Float64Array, scale: number, drop: TypedArray | null): void;
 }
 
 function hasAttention(addon: object): addon is AttentionAddon {
@@ -72,17 +72,18 @@ export function createNativeNormKernels(addon: object, copy: (x: View, dt: DType
   };
 
   const attn: Pick<NormKernels, "attention" | "attentionBackward"> = !hasAttention(addon) ? {} : {
-    attention(q: View, k: View, v: View, scale: number, dtype: DType, mask?: View | null): AttentionResult {
+    attention(q: View, k: View, v: View, scale: number, dtype: DType, mask?: View | null, drop?: TypedArray | null): AttentionResult {
       const [N, H, L] = q.shape, S = k.shape[2], E = v.shape[3];
       const out = fresh(dtype, N * L * H * E), probs = fresh(dtype, N * H * L * S);
-      addon.attention(out, probs, q.data, k.data, v.data, attentionMeta(q, k, v, mask), scale, mask ? mask.data : undefined);
+      addon.attention(out, probs, q.data, k.data, v.data, attentionMeta(q, k, v, mask), scale, mask ? mask.data : null, drop ?? null);
       return { out, probs };
     },
-    attentionBackward(q: View, k: View, v: View, probs: View, g: View, scale: number, dtype: DType): AttentionGrads {
+    attentionBackward(q: View, k: View, v: View, probs: View, g: View, scale: number, dtype: DType, drop?: TypedArray | null): AttentionGrads {
       const [N, H, L, D] = q.shape, S = k.shape[2], E = v.shape[3];
       const dq = fresh(dtype, N * L * H * D), dk = fresh(dtype, N * S * H * D), dv = fresh(dtype, N * S * H * E);
       const p = dense(probs, dtype);
-      addon.attentionBackward(dq, dk, dv, q.data, k.data, v.data, p.off === 0 ? p.data : p.data.subarray(p.off), g.data, attentionMeta(q, k, v, g), scale);
+      addon.attentionBackward(dq, dk, dv, q.data, k.data, v.data, p.off === 0 ? p.data : p.data.subarray(p.off), g.data, attentionMeta(q, k, v, g), scale,
+        drop ?? null);
       return { dq, dk, dv };
     },
   };

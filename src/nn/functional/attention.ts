@@ -12,7 +12,8 @@ import type { DType } from "../../tensor/dtype.js";
 import { isFloating } from "../../tensor/dtype.js";
 import { broadcastShapes, fmtShape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
-import { dropout } from "./misc.js";
+import { defaultGenerator } from "../../tensor/random.js";
+import { dropout, dropoutMask } from "./misc.js";
 
 // Scaled dot-product attention, and the pieces MultiheadAttention shares with it: mask
 // conversion (bool or additive float) and the softmax(q k^T * scale + mask) v core.
@@ -63,15 +64,16 @@ const FUSED_MIN_SCORES = 4096;
 const viewOf = (t: Tensor): View => ({ data: t.data, offset: t.offset, shape: t.shape, strides: t.strides });
 
 /**
- * softmax((q * scale) k^T + mask) v for q [N, H, L, D], k [N, H, S, D], v [N, H, S, E] and an
- * optional additive mask broadcastable to [N, H, L, S], without dropout, as one node over the
- * backend's fused attention kernel (the weights are not returned). The result is a
+ * dropout(softmax((q * scale) k^T + mask)) v for q [N, H, L, D], k [N, H, S, D], v [N, H, S, E],
+ * an optional additive mask broadcastable to [N, H, L, S] and dropout probability `dropoutP`
+ * on the weights (drawn from the default generator, as `attend` draws them), as one node over
+ * the backend's fused attention kernel (the weights are not returned). The result is a
  * [N, H, L, E] view of a [N, L, H, E] tensor, so merging the heads afterwards costs no copy.
  * Null where the backend has no such kernel or the operands do not fit it (other ranks or
- * dtypes, broadcast batch dims, a mask that needs a gradient, small calls): compose the ops
- * then. Under createGraph the backward is the same formula in differentiable ops.
+ * dtypes, broadcast batch dims, a mask that needs a gradient, dropoutP 1, small calls):
+ * compose the ops then. Under createGraph the backward is the same formula in differentiable ops.
  */
-export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Tensor | null = null): Tensor | null {
+export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Tensor | null = null, dropoutP = 0): Tensor | null {
   const b = backend();
   if (!b.attention || !b.attentionBackward) return null;
   if (q.ndim !== 4 || k.ndim !== 4 || v.ndim !== 4) return null;
@@ -80,13 +82,15 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, m
   const [N, H, L, D] = q.shape;
   const S = k.shape[2], E = v.shape[3];
   if (k.shape[0] !== N || k.shape[1] !== H || k.shape[3] !== D || v.shape[0] !== N || v.shape[1] !== H || v.shape[2] !== S) return null;
-  if (N * H * L * S < FUSED_MIN_SCORES || D === 0 || E === 0) return null;
+  if (N * H * L * S < FUSED_MIN_SCORES || D === 0 || E === 0 || !(dropoutP >= 0 && dropoutP < 1)) return null;
   let m: Tensor | null = null;
   if (mask) {
     if (mask.requiresGrad || mask.dtype !== dt || mask.ndim > 4 || !broadcastsTo(mask.shape, [N, H, L, S])) return null;
     m = expand(mask, N, H, L, S); // a view: broadcast dims get stride 0
   }
-  const { out, probs } = b.attention(viewOf(q), viewOf(k), viewOf(v), scale, dt, m ? viewOf(m) : null);
+  // The dropout multipliers, drawn after the checks and before anything else draws: the same draws as attend's dropout.
+  const drop = dropoutP > 0 ? dropoutMask(N * H * L * S, dropoutP, dt, defaultGenerator) : null;
+  const { out, probs } = b.attention(viewOf(q), viewOf(k), viewOf(v), scale, dt, m ? viewOf(m) : null, drop);
   const o = Tensor.fromArray(out, [N, L, H, E], dt);
   if (needsGrad(q, k, v)) {
     const P = Tensor.fromArray(probs, [N, H, L, S], dt);
@@ -97,15 +101,18 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, m
         const qs = mul(q, scale);
         const scores = matmul(qs, transpose(k, -2, -1));
         const p = softmax(m ? add(scores, m) : scores, -1);
-        const dP = matmul(gh, transpose(v, -2, -1));
+        const dropT = drop ? Tensor.fromArray(drop, [N, H, L, S], dt) : null;
+        const w = dropT ? mul(p, dropT) : p;
+        const dW = matmul(gh, transpose(v, -2, -1));
+        const dP = dropT ? mul(dW, dropT) : dW;
         const dS = mul(p, sub(dP, sum(mul(dP, p), -1, true)));
         return [
           q.requiresGrad ? mul(matmul(dS, k), scale) : null,
           k.requiresGrad ? matmul(transpose(dS, -2, -1), qs) : null,
-          v.requiresGrad ? matmul(transpose(p, -2, -1), gh) : null,
+          v.requiresGrad ? matmul(transpose(w, -2, -1), gh) : null,
         ];
       }
-      const r = b.attentionBackward!(viewOf(q), viewOf(k), viewOf(v), viewOf(P), viewOf(gh), scale, dt);
+      const r = b.attentionBackward!(viewOf(q), viewOf(k), viewOf(v), viewOf(P), viewOf(gh), scale, dt, drop);
       return [
         q.requiresGrad ? permute(Tensor.fromArray(r.dq, [N, L, H, D], dt), 0, 2, 1, 3) : null,
         k.requiresGrad ? permute(Tensor.fromArray(r.dk, [N, S, H, D], dt), 0, 2, 1, 3) : null,
@@ -169,9 +176,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     mask = additiveMask(causalMask(l, s), q.dtype, "keep", op, "attnMask");
   }
   const scale = opts.scale ?? 1 / Math.sqrt(e);
-  if (p === 0) {
-    const fused = fusedAttention(q, k, v, scale, mask);
-    if (fused) return fused;
-  }
+  const fused = fusedAttention(q, k, v, scale, mask, p);
+  if (fused) return fused;
   return attend(q, k, v, mask, scale, p).output;
 }

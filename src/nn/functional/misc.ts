@@ -7,6 +7,7 @@ import { checkTensor } from "../../ops/operand.js";
 import { sum } from "../../ops/reduce.js";
 import { expand, flatten, narrow, reshape, unsqueeze } from "../../ops/shape.js";
 import { full } from "../../tensor/creation.js";
+import type { DType, TypedArray } from "../../tensor/dtype.js";
 import { allocate, isFloating } from "../../tensor/dtype.js";
 import type { Generator } from "../../tensor/random.js";
 import { defaultGenerator } from "../../tensor/random.js";
@@ -39,12 +40,19 @@ export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
   if (opts.training === false || p === 0) return x;
   if (!isFloating(x.dtype)) throw new TypeError(`dropout: expected a floating point input, got dtype ${x.dtype}`);
   if (p === 1) return mul(x, 0);
-  const g = opts.generator ?? defaultGenerator;
-  const n = x.numel();
-  const mask = allocate(x.dtype, n);
+  const mask = dropoutMask(x.numel(), p, x.dtype, opts.generator ?? defaultGenerator);
+  return mul(x, Tensor.fromArray(mask, x.shape.slice(), x.dtype));
+}
+
+/**
+ * dropout's multipliers for n elements in order: 0 with probability p, else 1 / (1 - p) (in
+ * `dtype`), one uniform draw each from `g`. The fused attention draws the same ones.
+ */
+export function dropoutMask(n: number, p: number, dtype: DType, g: Generator): TypedArray {
+  const mask = allocate(dtype, n);
   const scale = 1 / (1 - p);
   for (let i = 0; i < n; i++) mask[i] = g.uniform() < p ? 0 : scale;
-  return mul(x, Tensor.fromArray(mask, x.shape.slice(), x.dtype));
+  return mask;
 }
 
 export interface EmbeddingOptions {

@@ -191,9 +191,9 @@ export class MultiheadAttention extends Module {
     const H = this.numHeads, hd = this.headDim;
     const [qh, kh, vh] = splitHeads(linear(x, this.in_proj_weight!, this.in_proj_bias), H);
     const p = this.training ? this.dropout : 0;
-    if (opts.needWeights === false && p === 0) {
+    if (opts.needWeights === false) {
       // The fused kernel: no weights to return, and heads come back merged ([N, L, H, hd] in memory).
-      const fused = fusedAttention(qh, kh, vh, 1 / Math.sqrt(hd), mask);
+      const fused = fusedAttention(qh, kh, vh, 1 / Math.sqrt(hd), mask, p);
       if (fused) {
         const out = this.out_proj.forward(reshape(permute(fused, 0, 2, 1, 3), N, L, E));
         return { output: !batched ? squeeze(out, 0) : this.batchFirst ? out : transpose(out, 0, 1), weights: null };

@@ -272,13 +272,19 @@ void scaled_head(const Head4<T>& q, i64 n, i64 h, const AttnDims& d, T scale, T*
   }
 }
 
+/** pd = p * drop over one head's L x S weights (dropout's mul(weights, mask)). */
 template <class T>
-void attention_fwd(const AttnDims& d, const Head4<T>& q, const Head4<T>& k, const Head4<T>& v, const Head4<T>* mask, T scale, T* out,
-                   T* probs) {
+void dropped(const T* p, const T* drop, i64 n, T* pd) {
+  for (i64 i = 0; i < n; i++) pd[i] = p[i] * drop[i];
+}
+
+template <class T>
+void attention_fwd(const AttnDims& d, const Head4<T>& q, const Head4<T>& k, const Head4<T>& v, const Head4<T>* mask, const T* drop,
+                   T scale, T* out, T* probs) {
   using Row = void (*)(const T*, T*, i64, bool);
   const Row srow = use_avx2() ? static_cast<Row>(norm_avx2_softmax_row<T>) : static_cast<Row>(norm_base_softmax_row<T>);
   for_heads(d, [&](i64 t0, i64 t1) {
-    Vec<T> qs(static_cast<size_t>(d.L * d.D));
+    Vec<T> qs(static_cast<size_t>(d.L * d.D)), pd(drop ? static_cast<size_t>(d.L * d.S) : 0);
     for (i64 t = t0; t < t1; t++) {
       const i64 n = t / d.H, h = t % d.H;
       scaled_head(q, n, h, d, scale, qs.data());
@@ -294,26 +300,42 @@ void attention_fwd(const AttnDims& d, const Head4<T>& q, const Head4<T>& k, cons
         }
       }
       for (i64 l = 0; l < d.L; l++) srow(P + l * d.S, P + l * d.S, d.S, false);
-      gemm<T>(d.L, d.E, d.S, P, d.S, 1, v.at(n, h), v.s[2], v.s[3], out + n * d.L * d.H * d.E + h * d.E, d.H * d.E, false);
+      const T* W = P;  // the weights the values are summed with: P, or P after dropout
+      if (drop) {
+        dropped(P, drop + t * d.L * d.S, d.L * d.S, pd.data());
+        W = pd.data();
+      }
+      gemm<T>(d.L, d.E, d.S, W, d.S, 1, v.at(n, h), v.s[2], v.s[3], out + n * d.L * d.H * d.E + h * d.E, d.H * d.E, false);
     }
   });
 }
 
 template <class T>
-void attention_bwd(const AttnDims& d, const Head4<T>& q, const Head4<T>& k, const Head4<T>& v, const T* probs, const Head4<T>& g,
-                   T scale, T* dq, T* dk, T* dv) {
+void attention_bwd(const AttnDims& d, const Head4<T>& q, const Head4<T>& k, const Head4<T>& v, const T* probs, const T* drop,
+                   const Head4<T>& g, T scale, T* dq, T* dk, T* dv) {
   using Row = void (*)(const T*, const T*, T*, i64, bool);
   const Row brow = use_avx2() ? static_cast<Row>(norm_avx2_softmax_backward_row<T>) : static_cast<Row>(norm_base_softmax_backward_row<T>);
   for_heads(d, [&](i64 t0, i64 t1) {
     Vec<T> qs(static_cast<size_t>(d.L * d.D)), dqs(static_cast<size_t>(d.L * d.D)), dP(static_cast<size_t>(d.L * d.S));
+    Vec<T> pd(drop ? static_cast<size_t>(d.L * d.S) : 0);
     for (i64 t = t0; t < t1; t++) {
       const i64 n = t / d.H, h = t % d.H;
       const T* P = probs + t * d.L * d.S;
+      const T* dr = drop ? drop + t * d.L * d.S : nullptr;
       const T* gh = g.at(n, h);
-      // dv = P^T g, written in [N, S, H, E].
-      gemm<T>(d.S, d.E, d.L, P, 1, d.S, gh, g.s[2], g.s[3], dv + n * d.S * d.H * d.E + h * d.E, d.H * d.E, false);
-      // dP = g v^T, then the softmax's backward in place: dS = P * (dP - sum(dP * P)).
+      const T* W = P;
+      if (dr) {
+        dropped(P, dr, d.L * d.S, pd.data());
+        W = pd.data();
+      }
+      // dv = W^T g (W: the weights after dropout), written in [N, S, H, E].
+      gemm<T>(d.S, d.E, d.L, W, 1, d.S, gh, g.s[2], g.s[3], dv + n * d.S * d.H * d.E + h * d.E, d.H * d.E, false);
+      // dP = g v^T (times the dropout mask: mul's gradient), then the softmax's backward in
+      // place: dS = P * (dP - sum(dP * P)).
       gemm<T>(d.L, d.S, d.E, gh, g.s[2], g.s[3], v.at(n, h), v.s[3], v.s[2], dP.data(), d.S, false);
+      if (dr) {
+        for (i64 i = 0; i < d.L * d.S; i++) dP[i] = dP[i] * dr[i];
+      }
       for (i64 l = 0; l < d.L; l++) brow(P + l * d.S, dP.data() + l * d.S, dP.data() + l * d.S, d.S, false);
       // dq = (dS k) * scale, in [N, L, H, D].
       gemm<T>(d.L, d.D, d.S, dP.data(), d.S, 1, k.at(n, h), k.s[2], k.s[3], dqs.data(), d.D, false);
@@ -357,18 +379,21 @@ bool read_dims(const Napi::CallbackInfo& info, size_t i, int views, std::vector<
   return true;
 }
 
-// attention(out, probs, q, k, v, meta, scale[, mask]): meta = [N, H, L, S, D, E, then offset and 4 strides of q, k, v
-// (and of the additive mask, [N, H, L, S] with broadcast dims of stride 0, when given)]
+// attention(out, probs, q, k, v, meta, scale[, mask[, drop]]): meta = [N, H, L, S, D, E, then offset and 4 strides
+// of q, k, v (and of the additive mask, [N, H, L, S] with broadcast dims of stride 0, when given)]; drop: the
+// dropout multipliers, contiguous [N, H, L, S], or null/undefined.
 Napi::Value Attention(const Napi::CallbackInfo& info) {
-  Arr out, probs, q, k, v, m;
+  Arr out, probs, q, k, v, m, drop;
   std::vector<double> meta;
   AttnDims d{};
   const bool masked = info.Length() >= 8 && !info[7].IsUndefined() && !info[7].IsNull();
   if (!get_arr(info, 0, &out) || !get_arr(info, 1, &probs) || !get_arr(info, 2, &q) || !get_arr(info, 3, &k) || !get_arr(info, 4, &v) ||
-      !read_dims(info, 5, masked ? 4 : 3, &meta, &d) || info.Length() < 7 || !info[6].IsNumber() || (masked && !get_arr(info, 7, &m))) {
-    return fail(info.Env(), "attention(out, probs, q, k, v, meta, scale[, mask])");
+      !read_dims(info, 5, masked ? 4 : 3, &meta, &d) || info.Length() < 7 || !info[6].IsNumber() || (masked && !get_arr(info, 7, &m)) ||
+      !get_arr(info, 8, &drop, true)) {
+    return fail(info.Env(), "attention(out, probs, q, k, v, meta, scale[, mask[, drop]])");
   }
-  if (masked && m.dtype != out.dtype) return fail(info.Env(), "attention: operands of different dtypes");
+  if ((masked && m.dtype != out.dtype) || (drop.present && drop.dtype != out.dtype)) return fail(info.Env(), "attention: operands of different dtypes");
+  if (drop.present && drop.length < d.N * d.H * d.L * d.S) return fail(info.Env(), "attention: dropout mask too short");
   const double scale = info[6].As<Napi::Number>().DoubleValue();
   const DType dt = out.dtype;
   if (probs.dtype != dt || q.dtype != dt || k.dtype != dt || v.dtype != dt) return fail(info.Env(), "attention: operands of different dtypes");
@@ -379,28 +404,31 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
       Head4<float> hq, hk, hv, hm;
       ok = head_view(q, meta.data(), 0, d.L, d.D, d, &hq) && head_view(k, meta.data(), 1, d.S, d.D, d, &hk) && head_view(v, meta.data(), 2, d.S, d.E, d, &hv) &&
            (!masked || head_view(m, meta.data(), 3, d.L, d.S, d, &hm));
-      if (ok) attention_fwd<float>(d, hq, hk, hv, masked ? &hm : nullptr, static_cast<float>(scale), at<float>(out, 0), at<float>(probs, 0));
+      if (ok) attention_fwd<float>(d, hq, hk, hv, masked ? &hm : nullptr, at<const float>(drop, 0), static_cast<float>(scale), at<float>(out, 0),
+                                   at<float>(probs, 0));
     } else {
       Head4<double> hq, hk, hv, hm;
       ok = head_view(q, meta.data(), 0, d.L, d.D, d, &hq) && head_view(k, meta.data(), 1, d.S, d.D, d, &hk) && head_view(v, meta.data(), 2, d.S, d.E, d, &hv) &&
            (!masked || head_view(m, meta.data(), 3, d.L, d.S, d, &hm));
-      if (ok) attention_fwd<double>(d, hq, hk, hv, masked ? &hm : nullptr, scale, at<double>(out, 0), at<double>(probs, 0));
+      if (ok) attention_fwd<double>(d, hq, hk, hv, masked ? &hm : nullptr, at<const double>(drop, 0), scale, at<double>(out, 0), at<double>(probs, 0));
     }
   });
   if (!ok) return fail(info.Env(), "attention: a view lies outside its array");
   return info.Env().Undefined();
 }
 
-// attentionBackward(dq, dk, dv, q, k, v, probs, g, meta, scale): meta as attention's, then g's offset and strides ([N, H, L, E] order)
+// attentionBackward(dq, dk, dv, q, k, v, probs, g, meta, scale[, drop]): meta as attention's (no mask), then g's
+// offset and strides ([N, H, L, E] order); drop as attention's.
 Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
-  Arr dq, dk, dv, q, k, v, probs, g;
+  Arr dq, dk, dv, q, k, v, probs, g, drop;
   std::vector<double> meta;
   AttnDims d{};
   if (!get_arr(info, 0, &dq) || !get_arr(info, 1, &dk) || !get_arr(info, 2, &dv) || !get_arr(info, 3, &q) || !get_arr(info, 4, &k) ||
       !get_arr(info, 5, &v) || !get_arr(info, 6, &probs) || !get_arr(info, 7, &g) || !read_dims(info, 8, 4, &meta, &d) ||
-      info.Length() < 10 || !info[9].IsNumber()) {
-    return fail(info.Env(), "attentionBackward(dq, dk, dv, q, k, v, probs, g, meta, scale)");
+      info.Length() < 10 || !info[9].IsNumber() || !get_arr(info, 10, &drop, true)) {
+    return fail(info.Env(), "attentionBackward(dq, dk, dv, q, k, v, probs, g, meta, scale[, drop])");
   }
+  if (drop.present && (drop.dtype != dq.dtype || drop.length < d.N * d.H * d.L * d.S)) return fail(info.Env(), "attentionBackward: bad dropout mask");
   const double scale = info[9].As<Napi::Number>().DoubleValue();
   const DType dt = dq.dtype;
   for (const Arr* a : {&dk, &dv, &q, &k, &v, &probs, &g}) {
@@ -416,12 +444,14 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
       Head4<float> hq, hk, hv, hg;
       ok = head_view(q, meta.data(), 0, d.L, d.D, d, &hq) && head_view(k, meta.data(), 1, d.S, d.D, d, &hk) &&
            head_view(v, meta.data(), 2, d.S, d.E, d, &hv) && head_view(g, meta.data(), 3, d.L, d.E, d, &hg);
-      if (ok) attention_bwd<float>(d, hq, hk, hv, at<const float>(probs, 0), hg, static_cast<float>(scale), at<float>(dq, 0), at<float>(dk, 0), at<float>(dv, 0));
+      if (ok) attention_bwd<float>(d, hq, hk, hv, at<const float>(probs, 0), at<const float>(drop, 0), hg, static_cast<float>(scale), at<float>(dq, 0),
+                                   at<float>(dk, 0), at<float>(dv, 0));
     } else {
       Head4<double> hq, hk, hv, hg;
       ok = head_view(q, meta.data(), 0, d.L, d.D, d, &hq) && head_view(k, meta.data(), 1, d.S, d.D, d, &hk) &&
            head_view(v, meta.data(), 2, d.S, d.E, d, &hv) && head_view(g, meta.data(), 3, d.L, d.E, d, &hg);
-      if (ok) attention_bwd<double>(d, hq, hk, hv, at<const double>(probs, 0), hg, scale, at<double>(dq, 0), at<double>(dk, 0), at<double>(dv, 0));
+      if (ok) attention_bwd<double>(d, hq, hk, hv, at<const double>(probs, 0), at<const double>(drop, 0), hg, scale, at<double>(dq, 0), at<double>(dk, 0),
+                                    at<double>(dv, 0));
     }
   });
   if (!ok) return fail(info.Env(), "attentionBackward: a view lies outside its array");
