@@ -18,30 +18,15 @@ function targets(y: VectorInput, op: string): Float64Array {
   return toNumeric(values, op, "y").data;
 }
 
-/**
- * Linear regression by ordinary least squares as a scikit-learn-style estimator:
- * `new stats.OLS(opts).fit(X, y)`, then `predict(X)`, `score(X, y)` (R^2), `coef`,
- * `intercept`, and the OLSResult with standard errors and summary() in `result`. X is a
- * matrix, a 2-D tensor or an object of columns; options as for `stats.ols`.
- * @example
- * const m = new stats.OLS().fit([[1], [2], [3], [4]], [3, 5, 7, 9]);
- * m.coef        // [2]
- * m.predict([[5]]) // [11]
- */
-export class OLS {
-  private fitted: OLSResult | null = null;
+/** What OLS and Logit share: the fitted result, and the coefficients split into predictors and intercept. */
+abstract class FittedModel<R extends { readonly params: readonly number[] }> {
+  protected fitted: R | null = null;
 
-  constructor(readonly options: ModelOptions = {}) {}
-
-  /** Fits the model; returns this. */
-  fit(X: PredictorsInput, y: VectorInput): this {
-    this.fitted = fitOls(resolveModelData([y, X, this.options], "OLS.fit", true), "OLS.fit");
-    return this;
-  }
+  constructor(readonly options: { intercept?: boolean }, private readonly modelName: string) {}
 
   /** The statsmodels-style result (coefficients, standard errors, summary()). */
-  get result(): OLSResult {
-    if (this.fitted === null) throw notFitted("OLS");
+  get result(): R {
+    if (this.fitted === null) throw notFitted(this.modelName);
     return this.fitted;
   }
 
@@ -54,6 +39,28 @@ export class OLS {
   /** The intercept (0 when fit without one). */
   get intercept(): number {
     return (this.options.intercept ?? true) ? this.result.params[0] : 0;
+  }
+}
+
+/**
+ * Linear regression by ordinary least squares as a scikit-learn-style estimator:
+ * `new stats.OLS(opts).fit(X, y)`, then `predict(X)`, `score(X, y)` (R^2), `coef`,
+ * `intercept`, and the OLSResult with standard errors and summary() in `result`. X is a
+ * matrix, a 2-D tensor or an object of columns; options as for `stats.ols`.
+ * @example
+ * const m = new stats.OLS().fit([[1], [2], [3], [4]], [3, 5, 7, 9]);
+ * m.coef        // [2]
+ * m.predict([[5]]) // [11]
+ */
+export class OLS extends FittedModel<OLSResult> {
+  constructor(override readonly options: ModelOptions = {}) {
+    super(options, "OLS");
+  }
+
+  /** Fits the model; returns this. */
+  fit(X: PredictorsInput, y: VectorInput): this {
+    this.fitted = fitOls(resolveModelData([y, X, this.options], "OLS.fit", true), "OLS.fit");
+    return this;
   }
 
   /** Predictions for new X (a tensor gives a tensor). */
@@ -83,32 +90,15 @@ export class OLS {
  * const m = new stats.Logit().fit([[1], [2], [3], [4], [5], [6]], [0, 0, 1, 0, 1, 1]);
  * m.predict([[0], [7]]) // [0, 1]
  */
-export class Logit {
-  private fitted: LogitResult | null = null;
-
-  constructor(readonly options: LogitOptions = {}) {}
+export class Logit extends FittedModel<LogitResult> {
+  constructor(override readonly options: LogitOptions = {}) {
+    super(options, "Logit");
+  }
 
   /** Fits the model; returns this. */
   fit(X: PredictorsInput, y: VectorInput): this {
     this.fitted = fitLogit(resolveModelData([y, X, this.options], "Logit.fit", true), this.options, "Logit.fit");
     return this;
-  }
-
-  /** The statsmodels-style result (coefficients, standard errors, summary()). */
-  get result(): LogitResult {
-    if (this.fitted === null) throw notFitted("Logit");
-    return this.fitted;
-  }
-
-  /** The coefficients of the predictors (without the intercept). */
-  get coef(): number[] {
-    const r = this.result;
-    return (this.options.intercept ?? true) ? r.params.slice(1) : r.params.slice();
-  }
-
-  /** The intercept (0 when fit without one). */
-  get intercept(): number {
-    return (this.options.intercept ?? true) ? this.result.params[0] : 0;
   }
 
   /** P(y = 1) for new X (a tensor gives a tensor). */

@@ -15,7 +15,7 @@ import type { HeaderRow } from "../report/summary_table.js";
 import { dOrF, paramsBlock, summaryDate, twoColumnBlock } from "../report/summary_table.js";
 import { factorDesign } from "./least_squares.js";
 import type { CoefficientRow, SummaryOptions } from "./coefficients.js";
-import { checkAlpha, predictionOutput, toParamRow } from "./coefficients.js";
+import { checkAlpha, coefficientIntervals, coefficientRows, linearPrediction, predictionOutput, toParamRow } from "./coefficients.js";
 
 /** Options of logit. */
 export interface LogitOptions extends ModelOptions {
@@ -124,16 +124,12 @@ export class LogitResult {
   /** Coefficient confidence intervals [lower, upper] at level 1 - alpha (normal quantiles). */
   confInt(alpha = 0.05): [number, number][] {
     checkAlpha(alpha, "LogitResult.confInt");
-    const q = new Normal().isf(alpha / 2);
-    return this.params.map((b, i) => [b - q * this.bse[i], b + q * this.bse[i]]);
+    return coefficientIntervals(this.params, this.bse, new Normal().isf(alpha / 2));
   }
 
   /** The coefficient table as rows (name, coef, std err, z, p, interval). */
   table(alpha = 0.05): CoefficientRow[] {
-    const ci = this.confInt(alpha);
-    return this.names.map((name, i) => ({
-      name, coef: this.params[i], stdErr: this.bse[i], statistic: this.tvalues[i], pValue: this.pvalues[i], lower: ci[i][0], upper: ci[i][1],
-    }));
+    return coefficientRows(this, this.confInt(alpha));
   }
 
   /**
@@ -143,9 +139,7 @@ export class LogitResult {
   predict(X?: Frame | PredictorsInput): number[] | Tensor {
     if (X === undefined) return this.fittedProbabilities.slice();
     const { X: D, n } = this.encoder.encode(newPredictors(this.data, X, "LogitResult.predict"), "LogitResult.predict");
-    const p = this.params.length, out = new Float64Array(n);
-    for (let i = 0; i < n; i++) { let s = 0; for (let j = 0; j < p; j++) s += D[i * p + j] * this.params[j]; out[i] = sigmoid(s); }
-    return predictionOutput(out, X);
+    return predictionOutput(linearPrediction(D, n, this.params, sigmoid), X);
   }
 
   /**
