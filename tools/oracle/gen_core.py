@@ -644,6 +644,14 @@ def gen_elementwise():
     # gradients at kinks and singular points, with PyTorch's conventions
     case("abs_at_zero_f64", "abs", [In(torch.tensor([-1.0, 0.0, 2.0], dtype=F64))], [R(0)], note="d|x|/dx at 0 is 0")
     case("relu_at_zero_f32", "relu", [In(torch.tensor([-1.0, 0.0, 2.0], dtype=F32))], [R(0)], note="relu'(0) = 0")
+    # relu's gradient is threshold_backward: it passes where the output is NaN (NaN is not <= 0)
+    # and is 0 at 0, -0 and -inf. The generator is put back after, so later cases keep their values.
+    rng = torch.get_rng_state()
+    specials = [float("nan"), -1.0, 0.0, -0.0, 2.0, float("inf"), float("-inf")]
+    for dt, suffix in ((F32, "f32"), (F64, "f64")):
+        case(f"relu_specials_{suffix}", "relu", [In(torch.tensor(specials, dtype=dt))], [R(0)], call="method",
+             note="the gradient passes where the output is NaN; 0 at 0, -0 and -inf")
+    torch.set_rng_state(rng)
     case("sqrt_at_zero_f64", "sqrt", [In(torch.tensor([0.0, 1.0, 4.0], dtype=F64))], [R(0)], note="gradient at 0 is inf")
     case("pow_zero_base_f64", "pow", [In(torch.tensor([0.0, 0.0, 1.5, 2.0], dtype=F64)), In(torch.tensor([0.0, 2.0, 0.0, 3.0], dtype=F64))],
          [R(0), R(1)], note="0^0 = 1; PyTorch gives 0 (not nan) gradients at base 0")
