@@ -190,19 +190,14 @@ export class MultiheadAttention extends Module {
     const [N, L, E] = x.shape;
     const H = this.numHeads, hd = this.headDim;
     const [qh, kh, vh] = splitHeads(linear(x, this.in_proj_weight!, this.in_proj_bias), H);
-    const p = this.training ? this.dropout : 0;
-    if (opts.needWeights === false) {
-      // The fused kernel: no weights to return, and heads come back merged ([N, L, H, hd] in memory).
-      const fused = fusedAttention(qh, kh, vh, 1 / Math.sqrt(hd), mask, p);
-      if (fused) {
-        const out = this.out_proj.forward(reshape(permute(fused, 0, 2, 1, 3), N, L, E));
-        return { output: !batched ? squeeze(out, 0) : this.batchFirst ? out : transpose(out, 0, 1), weights: null };
-      }
-    }
-    const { output, weights } = attend(qh, kh, vh, mask, 1 / Math.sqrt(hd), p);
+    const p = this.training ? this.dropout : 0, scale = 1 / Math.sqrt(hd);
+    // With no weights to return, the fused kernel (when it takes the call): its heads come back
+    // merged ([N, L, H, hd] in memory), so the permute below costs no copy.
+    const fused = opts.needWeights === false ? fusedAttention(qh, kh, vh, scale, mask, p) : null;
+    const { output, weights } = fused ? { output: fused, weights: null } : attend(qh, kh, vh, mask, scale, p);
     let out = this.out_proj.forward(reshape(permute(output, 0, 2, 1, 3), N, L, E));
     out = !batched ? squeeze(out, 0) : this.batchFirst ? out : transpose(out, 0, 1);
-    if (opts.needWeights === false) return { output: out, weights: null };
+    if (opts.needWeights === false || weights === null) return { output: out, weights: null };
     let w = opts.averageAttnWeights === false ? weights : mean(weights, 1);
     if (!batched) w = squeeze(w, 0);
     return { output: out, weights: w };
