@@ -53,7 +53,10 @@ function nativeOnly(nb: NativeBackend): void {
     const g = new Generator(7);
     const out: Product[] = [];
     const T: LayoutSpec = { perm: [1, 0], offset: 3 };
-    const sizes: [number, number, number][] = [[301, 517, 259], [13, 5, 1100], [4100, 3, 20], [150, 300, 2], [2, 700, 300], [1, 600, 500], [500, 600, 1]];
+    // Narrow ones (a side of at most 8) take AVX-512's half-width kernels: read in place, swapped
+    // into C's columns with transposed stores, past MC rows, and depth-split.
+    const sizes: [number, number, number][] = [[301, 517, 259], [13, 5, 1100], [4100, 3, 20], [150, 300, 2], [2, 700, 300], [1, 600, 500], [500, 600, 1],
+      [8, 30, 5003], [5003, 30, 8], [4100, 40, 6], [7, 4500, 8], [3, 31, 2049], [5, 1100, 700]];
     for (const dtype of ["float32", "float64"] as const) {
       for (const [m, k, n] of sizes) {
         for (const [an, al, bn, bl] of [["contiguous", {}, "contiguous", {}], ["transposed", T, "transposed", T], ["stepped", { step: 2, offset: 1 }, "transposed", T]] as const) {
@@ -80,6 +83,8 @@ function nativeOnly(nb: NativeBackend): void {
         a: makeView(g, dtype, [300, 200], {}, normal), b: makeView(g, dtype, [200, 260], T, normal), bias: makeView(g, dtype, [260], {}, normal) });
       out.push({ name: `${dtype} deep 8x9001x30 + stepped bias`, batch: [], m: 8, k: 9001, n: 30, dtype,
         a: makeView(g, dtype, [8, 9001], {}, normal), b: makeView(g, dtype, [9001, 30], {}, normal), bias: makeView(g, dtype, [30], { step: 2 }, normal) });
+      out.push({ name: `${dtype} narrow 5x40x3000 + bias (swapped)`, batch: [], m: 5, k: 40, n: 3000, dtype,
+        a: makeView(g, dtype, [5, 40], {}, normal), b: makeView(g, dtype, [40, 3000], T, normal), bias: makeView(g, dtype, [3000], {}, normal) });
     }
     return out;
   }

@@ -20,13 +20,26 @@ namespace {
 struct Kernels {
   GemmKernel<float> f32;
   GemmKernel<double> f64;
+  // Half-width kernels for narrow products, where the main ones' vectors are wider (AVX-512).
+  GemmKernel<float> f32n;
+  GemmKernel<double> f64n;
+  bool narrow = false;
 };
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/** The AVX-512 kernels (AVX-512F and VL) with their narrow set; false where the CPU or the compiler lacks them. */
+bool avx512_set(Kernels& k) {
+  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512vl") || !avx512_kernels(&k.f32, &k.f64)) return false;
+  k.narrow = avx512_narrow_kernels(&k.f32n, &k.f64n);
+  return true;
+}
+#endif
 
 Kernels select_best() {
   Kernels k;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && avx512_kernels(&k.f32, &k.f64)) return k;
+  if (avx512_set(k)) return k;
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && avx2_kernels(&k.f32, &k.f64)) return k;
 #endif
   generic_kernels(&k.f32, &k.f64);
@@ -41,6 +54,9 @@ Kernels& kernels() {
 template <class T> const GemmKernel<T>& kernel();
 template <> const GemmKernel<float>& kernel<float>() { return kernels().f32; }
 template <> const GemmKernel<double>& kernel<double>() { return kernels().f64; }
+template <class T> const GemmKernel<T>* narrow_kernel();
+template <> const GemmKernel<float>* narrow_kernel<float>() { return kernels().narrow ? &kernels().f32n : nullptr; }
+template <> const GemmKernel<double>* narrow_kernel<double>() { return kernels().narrow ? &kernels().f64n : nullptr; }
 
 // Products smaller than this (multiply-adds, ~20 us of one core's work) stay on the calling
 // thread: splitting them saves less than waking a worker risks on a busy machine.
@@ -131,6 +147,13 @@ void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, bool dire
                           bias_now ? bias_now + jc + jr : nullptr);
               continue;
             }
+            MicroKernelFn<T> row_t = crs == 1 && nv == 1 ? (direct_a ? K.direct_t : K.tile_t)[rows - 1] : nullptr;
+            if (row_t != nullptr) {
+              // A transposed C (a swapped product): the kernel stores each column of its tile as a run.
+              row_t(kc, pai, ars, acs, pbj, c + ic + ir + (jc + jr) * ccs, ccs, first, cols,
+                    bias_now ? bias_now + jc + jr : nullptr);
+              continue;
+            }
             row[nv - 1](kc, pai, ars, acs, pbj, tile, nr, true, nv * w, nullptr);
             for (int r = 0; r < rows; r++) {
               T* cr = c + (ic + ir + r) * crs + (jc + jr) * ccs;
@@ -211,6 +234,15 @@ bool reads_a_in_place(i64 m, i64 n, i64 k, i64 ars, i64 acs) {
   return (row_major || col_major) && double(m) * n * k <= kDirectWork;
 }
 
+/**
+ * The same for a narrow product (C one vector wide): each element of A is used once, so
+ * packing only copies it; A is read in place whenever its rows or columns are runs.
+ */
+template <class T>
+bool narrow_reads_a_in_place(i64 ars, i64 acs) {
+  return (acs == 1 && (ars * sizeof(T)) % 4096 != 0) || ars == 1;
+}
+
 // A long, thin product (a small C from a deep sum, e.g. W^T W or the gradient of a narrow
 // layer's input) is summed in this many fixed depth chunks, so two threads can share it.
 constexpr int kDepthChunks = 8;
@@ -227,13 +259,14 @@ inline bool split_depth(i64 m, i64 n, i64 k) {
  */
 template <class T>
 void gemm_split_k(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
-                  const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads) {
+                  const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads, bool narrow) {
   const i64 mn = m * n;
   Vec<T> part(static_cast<size_t>(kDepthChunks * mn));
   auto chunk = [&](int q) {
     const i64 k0 = k * q / kDepthChunks, k1 = k * (q + 1) / kDepthChunks;
     const i64 kq = k1 - k0;
-    gemm_serial(K, m, n, kq, slice_depth(K, kq), reads_a_in_place<T>(m, n, kq, ars, acs), a + k0 * acs, ars, acs, b + k0 * brs, brs, bcs,
+    const bool direct_a = narrow ? narrow_reads_a_in_place<T>(ars, acs) : reads_a_in_place<T>(m, n, kq, ars, acs);
+    gemm_serial(K, m, n, kq, slice_depth(K, kq), direct_a, a + k0 * acs, ars, acs, b + k0 * brs, brs, bcs,
                 part.data() + q * mn, n, static_cast<i64>(1));
   };
   const int nt = threads ? pool_threads() : 1;
@@ -254,37 +287,20 @@ void gemm_split_k(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 a
 }
 
 /**
- * C (row stride crs, column stride ccs) = A B, split over the pool when `threads` and the
- * product is large. The transposition, the KC slices and whether A is packed depend on the
- * shape alone, and every element of C is one k-ordered sum over those slices, so the result
- * is the same however the work is split.
+ * C (row stride crs, column stride ccs) = A B with kernel set K, oriented as it comes: in
+ * depth chunks (a small C from a deep sum), on the calling thread, or over the pool in a
+ * grid of C blocks. `narrow` selects the narrow sets' rule for reading A in place.
  */
 template <class T>
-void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
-                 const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads, const T* bias) {
-  // A C at most half a vector wide: C^T = B^T A^T puts the longer side along the vectors
-  // and the narrow one in an exact-height kernel (wider ones do better with a masked vector
-  // than with the transposed stores this costs).
-  if (2 * n <= K.w && m > n) {
-    // The bias runs along C's columns: after the swap it is a pass of its own (a narrow C).
-    if (bias) {
-      gemm_blocks(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, static_cast<const T*>(nullptr));
-      add_bias(m, n, bias, c, crs, ccs);
-      return;
-    }
-    std::swap(m, n);
-    std::swap(a, b);
-    std::swap(ars, bcs);
-    std::swap(acs, brs);
-    std::swap(crs, ccs);
-  }
+void gemm_run(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
+              const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads, const T* bias, bool narrow) {
   if (split_depth(m, n, k)) {
-    gemm_split_k(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads);
+    gemm_split_k(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, narrow);
     if (bias) add_bias(m, n, bias, c, crs, ccs);
     return;
   }
   const i64 kcs = slice_depth(K, k);
-  const bool direct_a = reads_a_in_place<T>(m, n, k, ars, acs);
+  const bool direct_a = narrow ? narrow_reads_a_in_place<T>(ars, acs) : reads_a_in_place<T>(m, n, k, ars, acs);
   const int nt = threads ? pool_threads() : 1;
   if (nt <= 1 || double(m) * n * k < kParallelWork) {
     gemm_serial(K, m, n, k, kcs, direct_a, a, ars, acs, b, brs, bcs, c, crs, ccs, bias);
@@ -314,6 +330,54 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
     gemm_serial(K, mb, nb, k, kcs, direct_a, a + i0 * ars, ars, acs, b + j0 * bcs, brs, bcs, c + i0 * crs + j0 * ccs, crs, ccs,
                 bias ? bias + j0 : nullptr);
   });
+}
+
+/**
+ * C (row stride crs, column stride ccs) = A B, split over the pool when `threads` and the
+ * product is large. The transposition, the kernel set, the KC slices and whether A is packed
+ * depend on the shape and strides alone, and every element of C is one k-ordered sum over
+ * those slices, so the result is the same however the work is split.
+ */
+template <class T>
+void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
+                 const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads, const T* bias) {
+  // A side no wider than a half-width vector (AVX-512): that side goes along C's columns, in
+  // the narrow kernels' ymm vectors, and the long side's operand is read in place, where a
+  // full vector would be half padding and packing the long operand would cost a pass over it.
+  const GemmKernel<T>* nk = narrow_kernel<T>();
+  if (nk != nullptr && std::min(m, n) <= nk->w) {
+    if (m < n) {
+      if (bias) {  // the bias would run along the swapped C's rows: a pass of its own
+        gemm_blocks(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, static_cast<const T*>(nullptr));
+        add_bias(m, n, bias, c, crs, ccs);
+        return;
+      }
+      std::swap(m, n);
+      std::swap(a, b);
+      std::swap(ars, bcs);
+      std::swap(acs, brs);
+      std::swap(crs, ccs);
+    }
+    gemm_run(*nk, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, bias, true);
+    return;
+  }
+  // A C at most half a vector wide: C^T = B^T A^T puts the longer side along the vectors
+  // and the narrow one in an exact-height kernel (wider ones do better with a masked vector
+  // than with the transposed stores this costs).
+  if (2 * n <= K.w && m > n) {
+    // The bias runs along C's columns: after the swap it is a pass of its own (a narrow C).
+    if (bias) {
+      gemm_blocks(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, static_cast<const T*>(nullptr));
+      add_bias(m, n, bias, c, crs, ccs);
+      return;
+    }
+    std::swap(m, n);
+    std::swap(a, b);
+    std::swap(ars, bcs);
+    std::swap(acs, brs);
+    std::swap(crs, ccs);
+  }
+  gemm_run(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, bias, false);
 }
 
 }  // namespace
@@ -474,7 +538,7 @@ bool set_gemm_isa(const char* isa) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     __builtin_cpu_init();
     if (std::strcmp(isa, "avx512") == 0) {
-      if (!__builtin_cpu_supports("avx512f") || !avx512_kernels(&k.f32, &k.f64)) return false;
+      if (!avx512_set(k)) return false;
     } else if (std::strcmp(isa, "avx2") == 0) {
       if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !avx2_kernels(&k.f32, &k.f64)) return false;
     } else {

@@ -36,6 +36,9 @@ template <class T>
 struct GemmKernel {
   MicroKernelFn<T> tile[kMaxMr][kMaxNv] = {};    // packed A: [rows - 1][vectors - 1]
   MicroKernelFn<T> direct[kMaxMr][kMaxNv] = {};  // A read in place
+  // One-vector tiles stored transposed (C[r, j] at c + j * ldc + r), or null: [rows - 1].
+  MicroKernelFn<T> tile_t[kMaxMr] = {};
+  MicroKernelFn<T> direct_t[kMaxMr] = {};
   PackFn<T> pack = nullptr;
   int mr = 0;   // rows of a full tile
   int nr = 0;   // columns of a full tile (nv vectors of w)
@@ -49,6 +52,11 @@ struct GemmKernel {
 // Each returns false when the compiler could not build that instruction set's kernels.
 bool avx512_kernels(GemmKernel<float>* f32, GemmKernel<double>* f64);
 bool avx2_kernels(GemmKernel<float>* f32, GemmKernel<double>* f64);
+/**
+ * Half-width (ymm) kernels for products with a narrow side (at most 8 float or 4 double
+ * columns), where a full AVX-512 vector would be half padding; false where not compiled.
+ */
+bool avx512_narrow_kernels(GemmKernel<float>* f32, GemmKernel<double>* f64);
 void generic_kernels(GemmKernel<float>* f32, GemmKernel<double>* f64);
 
 /** The portable packing routine (any strides). */

@@ -5,8 +5,13 @@
 //
 // Included by gemm_avx512.cc and gemm_avx2.cc only.
 
-/** C[MR x cols] (=|+=) sum over kc of A[:, p] (broadcast) * pb[p] (NV vectors); A packed or direct. */
-template <class Vec, int MR, int NV, bool Direct>
+/**
+ * C[MR x cols] (=|+=) sum over kc of A[:, p] (broadcast) * pb[p] (NV vectors); A packed or
+ * direct. TransC (one vector, a traits class with `transpose`): the tile is stored transposed,
+ * C[r, j] at c + j * ldc + r, through in-register W x W transposes (for the C^T of a swapped
+ * product, whose columns are runs).
+ */
+template <class Vec, int MR, int NV, bool Direct, bool TransC = false>
 GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, i64 ars, i64 acs, const typename Vec::T* pb,
                                    typename Vec::T* c, i64 ldc, bool first, int cols, const typename Vec::T* bias) {
   using V = typename Vec::V;
@@ -18,10 +23,12 @@ GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, i64 ars, i
     for (int v = 0; v < NV; v++) acc[r][v] = Vec::zero();
   }
   // The tile of C is needed right after the loop: start fetching it now.
+  if constexpr (!TransC) {
 #pragma GCC unroll 16
-  for (int r = 0; r < MR; r++) {
-    __builtin_prefetch(c + r * ldc, 1);
-    if (NV * W * sizeof(typename Vec::T) > 64) __builtin_prefetch(c + r * ldc + NV * W - 1, 1);
+    for (int r = 0; r < MR; r++) {
+      __builtin_prefetch(c + r * ldc, 1);
+      if (NV * W * sizeof(typename Vec::T) > 64) __builtin_prefetch(c + r * ldc + NV * W - 1, 1);
+    }
   }
   for (i64 p = 0; p < kc; p++) {
     V b[NV];
@@ -35,6 +42,32 @@ GL_KERNEL_TARGET void micro_kernel(i64 kc, const typename Vec::T* pa, i64 ars, i
     }
     pa += Direct ? acs : MR;
     pb += NV * W;
+  }
+  if constexpr (TransC) {
+    static_assert(NV == 1, "transposed stores take one vector per row");
+    // Blocks of W rows: transpose, then column j of the block is W adjacent elements of C.
+#pragma GCC unroll 4
+    for (int blk = 0; blk * W < MR; blk++) {
+      V t[W];
+#pragma GCC unroll 16
+      for (int i = 0; i < W; i++) t[i] = blk * W + i < MR ? acc[blk * W + i][0] : Vec::zero();
+      Vec::transpose(t);
+      const int nrow = MR - blk * W < W ? MR - blk * W : W;
+      for (int j = 0; j < cols; j++) {
+        typename Vec::T* cj = c + j * ldc + blk * W;
+        V x = t[j];
+        if (nrow == W) {
+          if (!first) x = Vec::add(Vec::loadu(cj), x);
+          if (bias) x = Vec::add(x, Vec::broadcast(bias + j));
+          Vec::storeu(cj, x);
+        } else {
+          if (!first) x = Vec::add(Vec::load_part(cj, nrow), x);
+          if (bias) x = Vec::add(x, Vec::broadcast(bias + j));
+          Vec::store_part(cj, x, nrow);
+        }
+      }
+    }
+    return;
   }
   if (cols == NV * W) {
     V bv[NV];
@@ -84,6 +117,16 @@ void fill_row(MicroKernelFn<typename Vec::T>* row, MicroKernelFn<typename Vec::T
     fill_row<Vec, MR, NV - 1>(row, direct);
     row[NV - 1] = micro_kernel<Vec, MR, NV, false>;
     direct[NV - 1] = micro_kernel<Vec, MR, NV, true>;
+  }
+}
+
+/** table[r - 1] = micro_kernel<Vec, r, 1, packed A, transposed C> (direct: A in place) for r <= MR. */
+template <class Vec, int MR>
+void fill_transposed(MicroKernelFn<typename Vec::T>* table, MicroKernelFn<typename Vec::T>* direct) {
+  if constexpr (MR > 0) {
+    fill_transposed<Vec, MR - 1>(table, direct);
+    table[MR - 1] = micro_kernel<Vec, MR, 1, false, true>;
+    direct[MR - 1] = micro_kernel<Vec, MR, 1, true, true>;
   }
 }
 
