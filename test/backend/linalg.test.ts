@@ -226,6 +226,55 @@ function checkBackend(name: string, K: LinalgKernels): void {
       expect(bad).toEqual([]);
     });
 
+    it("svd of long, narrow matrices across condition numbers: S to rounding of the largest, orthonormal factors, A = U S Vh", () => {
+      // Known spectra from 1 down to 1/cond, for widths 1-9 and condition numbers on both sides
+      // of the thresholds where the native kernel changes method (Cholesky QR in one pass, in
+      // two, and Householder); tall and wide, float64 and float32.
+      const g = new Generator(12);
+      const bad: string[] = [];
+      const orthonormal = (rows: number, cols: number): Float64Array => {
+        const a = new Float64Array(rows * cols);
+        for (let i = 0; i < a.length; i++) a[i] = g.normal();
+        const q = jsBackend.linalg.qr({ data: a, shape: [rows, cols], strides: [cols, 1], offset: 0 }, "reduced").q;
+        return Float64Array.from(q);
+      };
+      for (const k of [1, 2, 3, 5, 8, 9]) {
+        for (const cond of [1, 30, 900, 3e4, 1e9]) {
+          for (const [dtype, tall] of [["float64", true], ["float64", false], ["float32", true], ["float32", false]] as const) {
+            const len = 40 * k + 7;
+            const sv = Array.from({ length: k }, (_, i) => (k === 1 ? 1 : cond ** (-i / (k - 1))));
+            const U = orthonormal(len, k), V = orthonormal(k, k);
+            // X = U diag(sv) V^T (len x k); A = X, or X^T when wide.
+            const x = new Float64Array(len * k);
+            for (let r = 0; r < len; r++) for (let c = 0; c < k; c++) { let t = 0; for (let i = 0; i < k; i++) t += U[r * k + i] * sv[i] * V[c * k + i]; x[r * k + c] = t; }
+            const m = tall ? len : k, n = tall ? k : len;
+            const a64 = tall ? x : tr(x, len, k);
+            const data = dtype === "float32" ? Float32Array.from(a64) : a64;
+            const a = Float64Array.from(data);
+            const v: View = { data, shape: [m, n], strides: [n, 1], offset: 0 };
+            const name = `${dtype} ${tall ? "tall" : "wide"} k=${k} cond=${cond}`;
+            const { u, s, vh } = K.svd(v, false, true);
+            const sOnly = K.svd(v, false, false).s;
+            // float32 data is the rounded matrix: its spectrum is the known one to float32 rounding.
+            const sTol = dtype === "float32" ? 1e-6 : 1e-13 * len;
+            for (let i = 0; i < k; i++) {
+              if (Math.abs(s[i] - sv[i]) > sTol) bad.push(`${name}: S[${i}] ${s[i]} != ${sv[i]}`);
+              if (Math.abs(sOnly[i] - s[i]) > 1e-13 * len) bad.push(`${name}: S[${i}] differs without computeUV`);
+            }
+            // A float32 input's factors are float32 tensors: they need float32's accuracy only.
+            const uTol = dtype === "float32" ? 1e-6 : 1e-13 * len;
+            if (orthoError(u, m, k) > uTol) bad.push(`${name}: U not orthonormal (${orthoError(u, m, k)})`);
+            if (orthoError(tr(vh, k, n), n, k) > uTol) bad.push(`${name}: Vh not orthonormal (${orthoError(tr(vh, k, n), n, k)})`);
+            const us = new Float64Array(m * k);
+            for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) us[i * k + j] = u[i * k + j] * s[j];
+            if (maxDiff(mm(us, vh, m, k, n), a) > uTol) bad.push(`${name}: U S Vh != A (${maxDiff(mm(us, vh, m, k, n), a)})`);
+            for (let j = 0; j < k; j++) if (!leadNonNegative(u, j, m, k)) bad.push(`${name}: U column ${j} sign`);
+          }
+        }
+      }
+      expect(bad).toEqual([]);
+    });
+
     it("svd: rank-deficient and zero matrices still give orthonormal factors; non-finite input gives NaN", () => {
       const bad: string[] = [];
       // Rank 1 (tall and wide), all zero, and a zero column.

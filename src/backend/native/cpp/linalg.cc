@@ -663,6 +663,271 @@ void thin_vectors(SvdWork& w, i64 len, i64 k, bool tall, const i64* order, doubl
   }
 }
 
+// ---- thin SVD of a long, narrow matrix by Cholesky QR ---------------------------------
+
+/** Upper Cholesky factor r of the row-major k x k g (r^T r = g); false unless every pivot is positive and finite. */
+bool cholesky_upper(const double* g, i64 k, double* r) {
+  std::fill(r, r + k * k, 0.0);
+  for (i64 j = 0; j < k; j++) {
+    double d = g[j * k + j];
+    for (i64 p = 0; p < j; p++) d -= r[p * k + j] * r[p * k + j];
+    if (!(d > 0) || !std::isfinite(d)) return false;
+    const double rjj = std::sqrt(d);
+    r[j * k + j] = rjj;
+    for (i64 c = j + 1; c < k; c++) {
+      double v = g[j * k + c];
+      for (i64 p = 0; p < j; p++) v -= r[p * k + j] * r[p * k + c];
+      r[j * k + c] = v / rjj;
+    }
+  }
+  return true;
+}
+
+/** ri = r^-1 for the upper triangular k x k r with a nonzero diagonal (row-major; ri is upper triangular). */
+void upper_inverse(const double* r, i64 k, double* ri) {
+  std::fill(ri, ri + k * k, 0.0);
+  for (i64 j = 0; j < k; j++) {
+    for (i64 i = j; i >= 0; i--) {
+      double v = i == j ? 1.0 : 0.0;
+      for (i64 p = i + 1; p <= j; p++) v -= r[i * k + p] * ri[p * k + j];
+      ri[i * k + j] = v / r[i * k + i];
+    }
+  }
+}
+
+// Cholesky QR's Q (X R^-1) is orthonormal to about eps64 * cond(X)^2 after one pass and to
+// eps64 after a second pass when cond(X) is below about eps64^-1/2 over a factor that grows
+// with the size (Yamamoto et al. 2015). Past these condition numbers the SVD takes the
+// Householder path. One pass is enough for float32 data (its results are rounded to float32:
+// 1e-16 * 1e6 is far below float32's 6e-8); two passes for anything else.
+constexpr double kCholQrOnePass = 1e3;
+constexpr double kCholQrTwoPass = 1e5;
+
+/**
+ * One-sided Jacobi on the k x k R (g: row c = column c of R), then the singular values in
+ * descending order: w.norms, w.order (stable), s; J accumulated in w.j. Returns cond = s_max /
+ * s_min (infinite when s_min is 0).
+ */
+double small_svd(const double* r, i64 k, SvdWork& w, double* s) {
+  w.g.assign(static_cast<size_t>(k * k), 0.0);
+  double* g = w.g.data();
+  for (i64 c = 0; c < k; c++) {
+    for (i64 rr = 0; rr <= c; rr++) g[c * k + rr] = r[rr * k + c];
+  }
+  w.j.assign(static_cast<size_t>(k * k), 0.0);
+  for (i64 i = 0; i < k; i++) w.j[static_cast<size_t>(i * k + i)] = 1;
+  one_sided_jacobi(g, k, k, w.j.data());
+  w.norms.resize(static_cast<size_t>(k));
+  w.order.resize(static_cast<size_t>(k));
+  for (i64 i = 0; i < k; i++) {
+    w.norms[i] = std::sqrt(dot(g + i * k, g + i * k, k));
+    w.order[i] = i;
+  }
+  const double* norms = w.norms.data();
+  std::stable_sort(w.order.begin(), w.order.end(), [&](i64 p, i64 q) { return norms[p] > norms[q]; });
+  for (i64 i = 0; i < k; i++) s[i] = norms[w.order[i]];
+  return s[k - 1] > 0 ? s[0] / s[k - 1] : INFINITY;
+}
+
+// Eight doubles, one AVX-512 register (two AVX2 ones): a row of a narrow X, zero-padded.
+typedef double Oct __attribute__((vector_size(64)));
+typedef long long OctMask __attribute__((vector_size(64)));
+typedef float OctF __attribute__((vector_size(32)));
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define GL_OCT_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+#else
+#define GL_OCT_CLONES
+#endif
+// Cholesky QR's row sweeps keep X's row and their accumulators in Oct registers: X at most this wide.
+constexpr i64 kCholQrMaxK = 8;
+
+/** Row r of x (K <= 8 doubles) as an Oct, zero past K. */
+template <int K>
+__attribute__((always_inline)) inline Oct oct_row(const double* xr) {
+  Oct v = {};
+  std::memcpy(&v, xr, K * sizeof(double));
+  return v;
+}
+
+/** y = x_r m: the sum over i < K of x_r[i] times row i of m (as Octs), in two interleaved halves. */
+template <int K>
+__attribute__((always_inline)) inline Oct oct_times(const double* xr, const Oct* m) {
+  Oct e = {}, o = {};
+#pragma GCC unroll 8
+  for (int i = 0; i < K; i += 2) e += xr[i] * m[i];
+#pragma GCC unroll 8
+  for (int i = 1; i < K; i += 2) o += xr[i] * m[i];
+  return e + o;
+}
+
+/**
+ * g (K x K, row-major) = sum over the rows r of x (len x K, row-major) of q_r^T q_r, where
+ * q_r = x_r m (m K x K), or x_r itself when m is null; with q (len x K) the q_r are stored
+ * too. Rows are summed in order: g is exactly symmetric.
+ */
+template <int K>
+GL_OCT_CLONES void gram_rows(const double* x, i64 len, const double* m, double* q, double* g) {
+  Oct mo[K] = {}, acc[K] = {};
+  if (m != nullptr) {
+    for (int i = 0; i < K; i++) mo[i] = oct_row<K>(m + i * K);
+  }
+  for (i64 r = 0; r < len; r++) {
+    const double* xr = x + r * K;
+    Oct v = m != nullptr ? oct_times<K>(xr, mo) : oct_row<K>(xr);
+    if (q != nullptr) std::memcpy(q + r * K, &v, K * sizeof(double));
+#pragma GCC unroll 8
+    for (int i = 0; i < K; i++) acc[i] += v[i] * v;
+  }
+  for (int i = 0; i < K; i++) std::memcpy(g + i * K, &acc[i], K * sizeof(double));
+}
+
+/**
+ * y_r = x_r m (m K x K) for each row r of x (len x K, row-major): into u (row-major), or
+ * rounded once into u32 when that is set, with lead[i] the first largest-magnitude entry of
+ * column i (from the unrounded values).
+ */
+template <int K>
+GL_OCT_CLONES void times_small(const double* x, i64 len, const double* m, double* u, float* u32, double* lead) {
+  Oct mo[K];
+  for (int i = 0; i < K; i++) mo[i] = oct_row<K>(m + i * K);
+  Oct best = {} , ld = {};
+  best -= 1;
+  const OctMask abs_bits = OctMask{} + 0x7fffffffffffffffLL;
+  for (i64 r = 0; r < len; r++) {
+    const Oct y = oct_times<K>(x + r * K, mo);
+    const Oct mag = reinterpret_cast<Oct>(reinterpret_cast<OctMask>(y) & abs_bits);
+    const OctMask beats = mag > best;
+    best = beats ? mag : best;
+    ld = beats ? y : ld;
+    if (u32 != nullptr) {
+      const OctF f = __builtin_convertvector(y, OctF);
+      std::memcpy(u32 + r * K, &f, K * sizeof(float));
+    } else {
+      std::memcpy(u + r * K, &y, K * sizeof(double));
+    }
+  }
+  for (int i = 0; i < K; i++) lead[i] = ld[i];
+}
+
+/** gram_rows for a runtime k <= kCholQrMaxK. */
+void gram_rows_k(i64 k, const double* x, i64 len, const double* m, double* q, double* g) {
+  switch (k) {
+    case 1: return gram_rows<1>(x, len, m, q, g);
+    case 2: return gram_rows<2>(x, len, m, q, g);
+    case 3: return gram_rows<3>(x, len, m, q, g);
+    case 4: return gram_rows<4>(x, len, m, q, g);
+    case 5: return gram_rows<5>(x, len, m, q, g);
+    case 6: return gram_rows<6>(x, len, m, q, g);
+    case 7: return gram_rows<7>(x, len, m, q, g);
+    default: return gram_rows<8>(x, len, m, q, g);
+  }
+}
+
+/** times_small for a runtime k <= kCholQrMaxK. */
+void times_small_k(i64 k, const double* x, i64 len, const double* m, double* u, float* u32, double* lead) {
+  switch (k) {
+    case 1: return times_small<1>(x, len, m, u, u32, lead);
+    case 2: return times_small<2>(x, len, m, u, u32, lead);
+    case 3: return times_small<3>(x, len, m, u, u32, lead);
+    case 4: return times_small<4>(x, len, m, u, u32, lead);
+    case 5: return times_small<5>(x, len, m, u, u32, lead);
+    case 6: return times_small<6>(x, len, m, u, u32, lead);
+    case 7: return times_small<7>(x, len, m, u, u32, lead);
+    default: return times_small<8>(x, len, m, u, u32, lead);
+  }
+}
+
+/**
+ * The thin SVD of a tall X (len x k, len > k; X = A, or A^T when wide) by Cholesky QR: X = Q R
+ * with R from the Gram matrix X^T X, then one-sided Jacobi on the k x k R = Y_R S J^T, and
+ * U = Q Y_R. One pass (Q = X R^-1), or two: Q1 = X R1^-1 = Q R2, R = R2 R1, Q = Q1 R2^-1.
+ * Each pass is one sweep over the rows of X (a few multiply-adds per element), where the
+ * Householder path makes two per pair of columns. Returns false, with nothing written but s,
+ * when X is not finite or too ill-conditioned for it (the Householder path then takes it);
+ * `single` says the input is float32. Signs and order are those of svd_into.
+ */
+bool svd_cholqr(const Matrices& A, i64 b, bool tall, i64 len, i64 k, bool uv, bool single, double* u, float* u32,
+                double* s, double* vh, SvdWork& w) {
+  thread_local ScratchSet<3> bufs;
+  double* x = bufs.get<double>(0, static_cast<size_t>(len * k), "workspace");
+  // X row-major: tall X(i, c) = A(i, c), wide X(i, c) = A(c, i).
+  if (tall) A.load(b, x, k, 1);
+  else A.load(b, x, 1, k);
+  if (!all_finite(x, len * k)) return false;
+  const size_t kk = static_cast<size_t>(k * k);
+  Vec<double> gram(kk), r1(kk), ri1(kk), r2(kk), ri2(kk), r(kk);
+  // Pass 1: G = X^T X = R1^T R1.
+  gram_rows_k(k, x, len, nullptr, nullptr, gram.data());
+  if (!cholesky_upper(gram.data(), k, r1.data())) return false;
+  upper_inverse(r1.data(), k, ri1.data());
+  double cond = small_svd(r1.data(), k, w, s);
+  const bool two = !(single && cond <= kCholQrOnePass);
+  double* q1 = nullptr;
+  if (two) {
+    if (!(cond <= kCholQrTwoPass)) return false;
+    // Pass 2: Q1 = X R1^-1 (kept when the vectors are wanted) and its Gram = R2^T R2.
+    if (uv) q1 = bufs.get<double>(1, static_cast<size_t>(len * k), "workspace");
+    gram_rows_k(k, x, len, ri1.data(), q1, gram.data());
+    if (!cholesky_upper(gram.data(), k, r2.data())) return false;
+    upper_inverse(r2.data(), k, ri2.data());
+    for (i64 i = 0; i < k; i++) {
+      for (i64 c = i; c < k; c++) {
+        double acc = 0;
+        for (i64 p = i; p <= c; p++) acc += r2[i * k + p] * r1[p * k + c];
+        r[i * k + c] = acc;
+      }
+    }
+    cond = small_svd(r.data(), k, w, s);
+    if (!(cond <= kCholQrTwoPass)) return false;
+  }
+  if (!uv) return true;
+  // U = B M with M = Rinv Y_R: B = X and Rinv = R1^-1 after one pass, B = Q1 and Rinv = R2^-1
+  // after two; column i of Y_R is row order[i] of Jacobi's g over its norm.
+  const double* g = w.g.data();
+  const i64* order = w.order.data();
+  const double* ri = two ? ri2.data() : ri1.data();
+  Vec<double> m(kk);
+  for (i64 rr = 0; rr < k; rr++) {
+    for (i64 i = 0; i < k; i++) {
+      const double* gi = g + order[i] * k;
+      double acc = 0;
+      for (i64 p = rr; p < k; p++) acc += ri[rr * k + p] * gi[p];
+      m[rr * k + i] = acc / s[i];
+    }
+  }
+  const double* src = two ? q1 : x;
+  const double* j = w.j.data();
+  Vec<double> lead(static_cast<size_t>(k));
+  // Tall: U = B M straight into the output; wide: into a buffer, then transposed into Vh.
+  double* y = tall ? u : bufs.get<double>(2, static_cast<size_t>(len * k), "workspace");
+  times_small_k(k, src, len, m.data(), y, tall ? u32 : nullptr, lead.data());
+  bool any = false;
+  for (i64 i = 0; i < k; i++) {
+    // Deterministic signs: each left singular vector's first largest entry is positive.
+    const bool flip = tall ? lead[i] < 0 : lead_is_negative(j + order[i], k, k);
+    const double sg = flip ? -1.0 : 1.0;
+    lead[i] = sg;
+    any = any || flip;
+    if (tall) {
+      for (i64 c = 0; c < k; c++) vh[i * k + c] = sg * j[c * k + order[i]];
+    } else {
+      for (i64 rr = 0; rr < k; rr++) u[rr * k + i] = sg * j[rr * k + order[i]];
+      for (i64 rr = 0; rr < len; rr++) vh[i * len + rr] = sg * y[rr * k + i];
+    }
+  }
+  if (!tall || !any) return true;
+  // The sign flips: exact negations of whole columns.
+  const double* sign = lead.data();
+  for (i64 rr = 0; rr < len; rr++) {
+    if (u32 != nullptr) {
+      for (i64 i = 0; i < k; i++) u32[rr * k + i] *= static_cast<float>(sign[i]);
+    } else {
+      for (i64 i = 0; i < k; i++) u[rr * k + i] *= sign[i];
+    }
+  }
+  return true;
+}
+
 /**
  * The SVD of one matrix (see LinalgKernels.svd). X = A (tall) or A^T (wide), len x k, is
  * X = Y S J^T: U = Y, V = J when tall, U = J, V = Y when wide. A non-square X is first
@@ -675,6 +940,12 @@ void svd_into(const Matrices& A, i64 b, bool full, bool uv, double* u, float* u3
   const bool tall = m >= n;
   const i64 uc = full ? m : k, vr = full ? n : k, need = full ? len : k;
   const bool precondition = len > k && k > 0;
+  // A long, narrow, well-conditioned matrix: Cholesky QR through the GEMM (a few passes over
+  // it, where Householder's reflectors make two per column pair).
+  if (precondition && !full && len >= 4 * k && k <= kCholQrMaxK &&
+      svd_cholqr(A, b, tall, len, k, uv, A.v->dtype == DType::F32, u, u32, s, vh, w)) {
+    return;
+  }
   const i64 glen = precondition ? k : len;
   w.x = w.x_buf.get<double>(0, static_cast<size_t>(len * k), "workspace");
   w.g.resize(static_cast<size_t>(k * glen));
