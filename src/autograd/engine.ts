@@ -59,6 +59,29 @@ class NodeHeap {
 
 interface Capture { node: Node; nr: number; slot: number; }
 
+// The node whose backward rule is running in a quiet pass (see gradSink), else null.
+let sinkNode: Node | null = null;
+
+/**
+ * For a backward rule: `leaf`'s existing .grad when the rule may add its gradient for that
+ * input straight into it, in place (and then return null for that input), else null. Only
+ * in a quiet pass (no createGraph, no autograd.grad, no hook or retained gradient anywhere
+ * in the graph: nothing can observe the gradient on its way), for an input of the running
+ * node that is a leaf requiring grad, whose .grad is a plain contiguous float32/float64
+ * tensor of its shape spanning its storage. The rule bumps the .grad's version (bumpVersion).
+ * Adding into the .grad directly saves the gradient's temporary and the separate addition
+ * (a matmul accumulates into it); it is what the engine would do next anyway.
+ */
+export function gradSink(leaf: Tensor): Tensor | null {
+  const node = sinkNode;
+  if (node === null || leaf.gradFn !== null || !leaf.requiresGrad) return null;
+  if (!node.next.some((nx) => nx instanceof AccumulateGrad && nx.variable === leaf)) return null;
+  const g = leaf._grad;
+  if (g === null || g.requiresGrad || g.dtype !== leaf.dtype || (g.dtype !== "float32" && g.dtype !== "float64")) return null;
+  if (!shapesEqual(g.shape, leaf.shape) || g.offset !== 0 || !g.isContiguous() || g.storage.data.length !== g.numel()) return null;
+  return g;
+}
+
 function detachedCopy(g: Tensor): Tensor {
   return Tensor.fromArray(backend().copy(g, g.dtype), g.shape, g.dtype);
 }
@@ -246,7 +269,13 @@ export function execute(roots: [Node, number][], rootGrads: Tensor[], opts: Back
         }
         checkSaved(node);
         const full = grads.map((g, i) => g ?? zerosFor(node.outShapes[i], node.outDtypes[i]));
-        inputGrads = node.backwardFn(full);
+        const outer = sinkNode;
+        sinkNode = quiet ? node : null;
+        try {
+          inputGrads = node.backwardFn(full);
+        } finally {
+          sinkNode = outer;
+        }
         if (inputGrads.length !== node.next.length) {
           throw new Error(`backward: ${node.name} returned ${inputGrads.length} gradients for ${node.next.length} inputs`);
         }

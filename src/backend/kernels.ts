@@ -56,6 +56,13 @@ export interface MatmulArgs {
    * dtype is the output's.
    */
   readonly bias?: View;
+  /**
+   * Optional array to accumulate into: C += A B (+ bias), in place, instead of a new output.
+   * Row-major [...batch, m, n] of the output's dtype (float32 or float64), whole (offset 0,
+   * length batch * m * n); matmul returns it. For a gradient added into an existing .grad
+   * (no temporary, no separate addition pass).
+   */
+  readonly into?: TypedArray;
 }
 
 /** An LU factorisation with partial pivoting of `batch` n x n matrices (LAPACK getrf layout). */

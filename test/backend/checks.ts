@@ -717,6 +717,40 @@ function matmulBiasCases(gen: Generator): Case[] {
   return out;
 }
 
+// Accumulating into an existing array (C += A B (+ bias), a weight's .grad): every path of the
+// native kernel with its first slice adding to C (gemv, narrow, depth-split, KC slices, threads).
+function matmulIntoCases(gen: Generator): Case[] {
+  const out: Case[] = [];
+  const sizes: [number, number, number][] = [[1, 40, 17], [17, 40, 1], [5, 7, 3], [40, 33, 5], [6, 4100, 30], [130, 600, 130], [3, 31, 300], [300, 8, 30], [4, 0, 3]];
+  for (const dt of ["float32", "float64"] as const) {
+    for (const [m, k, n] of sizes) {
+      for (const withBias of [false, true]) {
+        const a = makeView(gen, dt, [m, k], T, floats({ special: 0, ints: 0.05 }));
+        const b = makeView(gen, dt, [k, n], {}, floats({ special: 0, ints: 0.05 }));
+        const bias = withBias ? makeView(gen, dt, [n], {}, floats({ special: 0, ints: 0.05 })) : undefined;
+        const start = makeView(gen, dt, [m, n], {}, floats({ special: 0, ints: 0.05 }));
+        const init = start.data.slice(start.offset, start.offset + m * n) as TypedArray;
+        out.push({
+          label: `${dt} m=${m} k=${k} n=${n} a transposed${withBias ? " + bias" : ""}, into a filled array`, outShape: [m, n], precision: "accumulate",
+          inputs: bias ? { a, b, bias } : { a, b },
+          // Each call starts from the same values; the array handed in must be the one returned.
+          call: (bk) => {
+            const into = init.slice();
+            const r = bk.matmul(a, b, { batch: [], m, n, k, bias, into }, dt);
+            if (r !== into) throw new Error("matmul did not return the array it accumulated into");
+            return r;
+          },
+          scale: () => {
+            const s = referenceBackend.matmul(absView(a), absView(b), { batch: [], m, n, k, bias: bias && absView(bias) }, "float64");
+            return Array.from(s, (v, i) => v + Math.abs(init[i] as number));
+          },
+        });
+      }
+    }
+  }
+  return out;
+}
+
 // ---- indexing -------------------------------------------------------------------------------
 
 const INDEX_SHAPES: readonly Shape[] = [[5], [4, 3], [2, 3, 4], [3, 0, 2], [1, 4]];
@@ -857,6 +891,7 @@ export const CHECKS: readonly Check[] = [
   check("matmul", "matmul batched", matmulBatchedCases),
   check("matmul", "matmul mixed dtypes", matmulDtypeCases),
   check("matmul", "matmul with a bias", matmulBiasCases),
+  check("matmul", "matmul accumulating into an array", matmulIntoCases),
   check("indexSelect", "indexSelect", indexSelectCases),
   check("indexAdd", "indexAdd", indexAddCases),
   check("gather", "gather", gatherCases),

@@ -288,6 +288,13 @@ function axpy(dst: View, src: View, alpha: number): void {
 
 function matmul(a: View, b: View, args: MatmulArgs, outDtype: DType): TypedArray {
   const { batch, m, n, k } = args;
+  if (args.into) {
+    // Accumulating: the starting values plus the product, summed in float64 and rounded once.
+    const prod = matmul(a, b, { batch, m, n, k, bias: args.bias }, "float64");
+    const into = args.into;
+    for (let i = 0; i < into.length; i++) into[i] = castTo(into[i] + prod[i], outDtype);
+    return into;
+  }
   const out = allocate(outDtype, product(batch) * m * n);
   const int = isIntArray(a) && isIntArray(b);
   const nb = batch.length;

@@ -214,7 +214,22 @@ function addBiasRows(out: TypedArray, rows: number, n: number, bias: View): void
   for (let r = 0, o = 0; r < rows; r++) for (let j = 0; j < n; j++, o++) out[o] += Number(bd[b0 + j * bs]);
 }
 
+/** The checks of MatmulArgs.into: the whole array, of the output's (float) dtype. */
+export function checkInto(into: TypedArray, length: number, outDtype: DType): void {
+  const ok = (outDtype === "float32" && into instanceof Float32Array) || (outDtype === "float64" && into instanceof Float64Array);
+  if (!ok || into.length !== length) {
+    throw new RangeError(`matmul: the array to accumulate into must be a ${outDtype} array of ${length} elements (float32 or float64 only), got ${into.constructor.name} of ${into.length}`);
+  }
+}
+
 export function matmul(a: View, b: View, args: MatmulArgs, outDtype: DType): TypedArray {
+  if (args.into) {
+    const into = args.into;
+    checkInto(into, numel(args.batch) * args.m * args.n, outDtype);
+    const prod = matmul(a, b, { batch: args.batch, m: args.m, n: args.n, k: args.k, bias: args.bias }, outDtype);
+    for (let i = 0; i < prod.length; i++) into[i] += prod[i] as number;
+    return into;
+  }
   const { batch, m, n, k } = args;
   const nb = numel(batch);
   const out = allocate(outDtype, nb * m * n);

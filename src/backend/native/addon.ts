@@ -13,7 +13,8 @@ export interface NativeAddon {
   argReduce(op: number, out: Int32Array, x: TypedArray, axis: number): void;
   scan(op: number, out: TypedArray, x: TypedArray, axis: number): void;
   /** out = a b (+ bias on every row when given; float outputs only). */
-  matmul(out: TypedArray, a: TypedArray, b: TypedArray, bias?: TypedArray): void;
+  /** out = a b (+ bias); with `accumulate`, out += a b (+ bias) (float outputs). */
+  matmul(out: TypedArray, a: TypedArray, b: TypedArray, bias?: TypedArray, accumulate?: boolean): void;
   indexSelect(out: TypedArray, x: TypedArray, index: TypedArray, axis: number): void;
   indexAdd(out: TypedArray, index: TypedArray, src: TypedArray, axis: number): void;
   gather(out: TypedArray, x: TypedArray, index: TypedArray, axis: number): void;

@@ -5,6 +5,7 @@ import { numel } from "../../tensor/shape.js";
 import type { ArgReduceOp, Backend, BinaryOp, MatmulArgs, ReduceOp, ScanOp, UnaryOp, View } from "../kernels.js";
 import { BINARY_OPS, UNARY_OPS } from "../kernels.js";
 import { jsBackend } from "../js/index.js";
+import { checkInto } from "../js/matmul.js";
 import type { NativeAddon } from "./addon.js";
 import { writeView } from "./meta.js";
 import { nativeConvKernels } from "./conv.js";
@@ -240,11 +241,13 @@ export function createNativeBackend(addon: NativeAddon, options: NativeOptions =
       if (n * args.k <= SMALL_MATMUL || tooDeep(a, b) || (bias && outDtype !== "float32" && outDtype !== "float64")) {
         return jsBackend.matmul(a, b, args, outDtype);
       }
-      const out = fresh(outDtype, n);
+      // Accumulating (C += A B): into the given array, its contents the starting sums.
+      if (args.into) checkInto(args.into, n, outDtype);
+      const out = args.into ?? fresh(outDtype, n);
       pos = 0; view(a); view(b);
       if (bias) view(bias);
-      const o = dest(out);
-      addon.matmul(o, arg(a.data, 1), arg(b.data, 2), bias ? arg(bias.data, 3) : undefined);
+      const o = args.into ? arg(out, 0) : dest(out);
+      addon.matmul(o, arg(a.data, 1), arg(b.data, 2), bias ? arg(bias.data, 3) : undefined, args.into !== undefined);
       return give(out, o);
     },
 

@@ -2,6 +2,7 @@ import type { View } from "../../backend/kernels.js";
 import { backend } from "../../backend/registry.js";
 import { add } from "../../ops/elementwise.js";
 import { attach, needsGrad } from "../../ops/graph.js";
+import { gradSink } from "../../autograd/engine.js";
 import { matmul, mm, rowStride } from "../../ops/matmul.js";
 import { checkTensor } from "../../ops/operand.js";
 import { sum } from "../../ops/reduce.js";
@@ -70,10 +71,21 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     const saved = [...(weight.requiresGrad ? [x] : []), ...(x.requiresGrad ? [weight] : [])];
     attach(out, "LinearBackward", inputs, (g) => {
       const g2 = g.ndim === 2 ? g : reshape(g, [m, n]);
+      const x2 = x.ndim === 2 ? x : reshape(x, [m, k]);
+      // g^T x is [N, K]: the weight's layout, no transpose of the result. When the engine
+      // allows it, the product is added straight into the weight's existing .grad.
+      let gw: Tensor | null = null;
+      const sink = weight.requiresGrad ? gradSink(weight) : null;
+      if (sink) {
+        const gt = transpose(g2, 0, 1);
+        backend().matmul(gt, rowsOf(x2, m, k), { batch: [], m: n, n: k, k: m, into: sink.data }, dt);
+        sink.storage.version++;
+      } else if (weight.requiresGrad) {
+        gw = mm(transpose(g2, 0, 1), x2);
+      }
       const grads: (Tensor | null)[] = [
         x.requiresGrad ? (x.ndim === 2 ? mm(g2, weight) : reshape(mm(g2, weight), x.shape)) : null,
-        // g^T x is [N, K]: the weight's layout, no transpose of the result.
-        weight.requiresGrad ? mm(transpose(g2, 0, 1), x.ndim === 2 ? x : reshape(x, [m, k])) : null,
+        gw,
       ];
       if (bias) grads.push(bias.requiresGrad ? sum(g2, 0) : null);
       return grads;

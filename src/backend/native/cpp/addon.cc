@@ -346,10 +346,12 @@ class Addon : public Napi::Addon<Addon> {
     return info.Env().Undefined();
   }
 
-  // matmul(out, a, b[, bias]): the views of a, b (and bias, 1-D [n]) in the metadata, in order.
+  // matmul(out, a, b[, bias[, accumulate]]): the views of a, b (and bias, 1-D [n]) in the
+  // metadata, in order; with accumulate (a float out), out += a b instead of out = a b.
   Napi::Value Matmul(const Napi::CallbackInfo& info) {
     Array arr[4];
     const bool with_bias = info.Length() >= 4 && !info[3].IsUndefined();
+    const bool accumulate = info.Length() >= 5 && info[4].IsBoolean() && info[4].As<Napi::Boolean>().Value();
     if (!Arrays(info, 0, with_bias ? 4 : 3, arr)) return Fail(info.Env(), "matmul(out, a, b[, bias])");
     View a, b, bias;
     MetaReader m = Meta();
@@ -369,7 +371,8 @@ class Addon : public Napi::Addon<Addon> {
       if (bias.shape[0] != n || !Check(bias, arr[3])) return Fail(info.Env(), "matmul: the bias must be a [n] view inside its storage");
       if (arr[0].dtype != DType::F32 && arr[0].dtype != DType::F64) return Fail(info.Env(), "matmul: a bias needs a float32 or float64 output");
     }
-    run_kernel(info.Env(), "matmul", [&] { matmul(a, b, mm, n, k, arr[0].data, arr[0].dtype, with_bias ? &bias : nullptr); });
+    if (accumulate && arr[0].dtype != DType::F32 && arr[0].dtype != DType::F64) return Fail(info.Env(), "matmul: accumulating needs a float32 or float64 output");
+    run_kernel(info.Env(), "matmul", [&] { matmul(a, b, mm, n, k, arr[0].data, arr[0].dtype, with_bias ? &bias : nullptr, accumulate); });
     return info.Env().Undefined();
   }
 

@@ -115,7 +115,7 @@ void add_bias(i64 m, i64 n, const T* bias, T* c, i64 crs, i64 ccs) {
  */
 template <class T>
 void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, bool direct_a, const T* a, i64 ars, i64 acs,
-                 const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, const T* bias = nullptr) {
+                 const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, const T* bias = nullptr, bool acc = false) {
   const int mr = K.mr, nr = K.nr, w = K.w;
   const i64 mc_max = std::min<i64>(K.mc, m);
   const i64 nc_max = std::min<i64>(K.nc, (n + w - 1) / w * w);
@@ -126,7 +126,7 @@ void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, bool dire
     const i64 mc = std::min(K.mc, m - ic);
     for (i64 pc = 0; pc < k; pc += kcs) {
       const i64 kc = std::min(kcs, k - pc);
-      const bool first = pc == 0;
+      const bool first = pc == 0 && !acc;  // accumulating: every slice adds to C
       // The last slice completes each sum: the bias goes on then, while the tile is in L1.
       const T* bias_now = pc + kc >= k ? bias : nullptr;
       const T* ablock = a + ic * ars + pc * acs;
@@ -179,17 +179,17 @@ void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, bool dire
  * contiguous rows, or column sweeps (axpy) when x's rows are adjacent; summed over p in order.
  */
 template <class T>
-void gemv_range(i64 i0, i64 i1, i64 k, const T* x, i64 s_len, i64 s_k, const T* v, i64 sv, T* y, i64 sy) {
+void gemv_range(i64 i0, i64 i1, i64 k, const T* x, i64 s_len, i64 s_k, const T* v, i64 sv, T* y, i64 sy, bool acc) {
   if (s_len == 1 && s_k != 1) {
-    Vec<T> acc(static_cast<size_t>(i1 - i0), T(0));
-    T* ac = acc.data();
+    Vec<T> sums(static_cast<size_t>(i1 - i0), T(0));
+    T* ac = sums.data();
     const i64 len = i1 - i0;
     for (i64 p = 0; p < k; p++) {
       const T vp = v[p * sv];
       const T* xp = x + i0 + p * s_k;
       for (i64 i = 0; i < len; i++) ac[i] += xp[i] * vp;
     }
-    for (i64 i = 0; i < len; i++) y[(i0 + i) * sy] = ac[i];
+    for (i64 i = 0; i < len; i++) y[(i0 + i) * sy] = acc ? y[(i0 + i) * sy] + ac[i] : ac[i];
     return;
   }
   for (i64 i = i0; i < i1; i++) {
@@ -203,21 +203,22 @@ void gemv_range(i64 i0, i64 i1, i64 k, const T* x, i64 s_len, i64 s_k, const T* 
       }
     }
     for (; p < k; p++) s0 += xi[p * s_k] * v[p * sv];
-    y[i * sy] = (s0 + s1) + (s2 + s3);
+    const T sum = (s0 + s1) + (s2 + s3);
+    y[i * sy] = acc ? y[i * sy] + sum : sum;
   }
 }
 
 template <class T>
-void gemv(i64 len, i64 k, const T* x, i64 s_len, i64 s_k, const T* v, i64 sv, T* y, i64 sy, bool threads) {
+void gemv(i64 len, i64 k, const T* x, i64 s_len, i64 s_k, const T* v, i64 sv, T* y, i64 sy, bool threads, bool acc) {
   const int nt = threads ? pool_threads() : 1;
   if (nt <= 1 || double(len) * k < kParallelWork * 4) {
-    gemv_range(0, len, k, x, s_len, s_k, v, sv, y, sy);
+    gemv_range(0, len, k, x, s_len, s_k, v, sv, y, sy, acc);
     return;
   }
   const i64 per = (len + nt - 1) / nt;
   parallel_for(nt, [&](int t) {
     const i64 i0 = t * per, i1 = std::min(len, i0 + per);
-    if (i0 < i1) gemv_range(i0, i1, k, x, s_len, s_k, v, sv, y, sy);
+    if (i0 < i1) gemv_range(i0, i1, k, x, s_len, s_k, v, sv, y, sy, acc);
   });
 }
 
@@ -259,7 +260,7 @@ inline bool split_depth(i64 m, i64 n, i64 k) {
  */
 template <class T>
 void gemm_split_k(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
-                  const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads, bool narrow) {
+                  const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads, bool narrow, bool acc) {
   const i64 mn = m * n;
   Vec<T> part(static_cast<size_t>(kDepthChunks * mn));
   auto chunk = [&](int q) {
@@ -279,9 +280,9 @@ void gemm_split_k(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 a
   }
   for (i64 i = 0; i < m; i++) {
     for (i64 j = 0; j < n; j++) {
-      T acc = part[static_cast<size_t>(i * n + j)];
-      for (int q = 1; q < kDepthChunks; q++) acc += part[static_cast<size_t>(q * mn + i * n + j)];
-      c[i * crs + j * ccs] = acc;
+      T sum = part[static_cast<size_t>(i * n + j)];
+      for (int q = 1; q < kDepthChunks; q++) sum += part[static_cast<size_t>(q * mn + i * n + j)];
+      c[i * crs + j * ccs] = acc ? c[i * crs + j * ccs] + sum : sum;
     }
   }
 }
@@ -293,9 +294,9 @@ void gemm_split_k(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 a
  */
 template <class T>
 void gemm_run(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
-              const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads, const T* bias, bool narrow) {
+              const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads, const T* bias, bool narrow, bool acc) {
   if (split_depth(m, n, k)) {
-    gemm_split_k(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, narrow);
+    gemm_split_k(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, narrow, acc);
     if (bias) add_bias(m, n, bias, c, crs, ccs);
     return;
   }
@@ -303,7 +304,7 @@ void gemm_run(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, 
   const bool direct_a = narrow ? narrow_reads_a_in_place<T>(ars, acs) : reads_a_in_place<T>(m, n, k, ars, acs);
   const int nt = threads ? pool_threads() : 1;
   if (nt <= 1 || double(m) * n * k < kParallelWork) {
-    gemm_serial(K, m, n, k, kcs, direct_a, a, ars, acs, b, brs, bcs, c, crs, ccs, bias);
+    gemm_serial(K, m, n, k, kcs, direct_a, a, ars, acs, b, brs, bcs, c, crs, ccs, bias, acc);
     return;
   }
   // A tm x tn grid of C blocks, one per thread; each thread packs k x (n / tn) of B and
@@ -328,7 +329,7 @@ void gemm_run(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, 
     if (i0 >= m || j0 >= n) return;
     const i64 mb = std::min(rows, m - i0), nb = std::min(cols, n - j0);
     gemm_serial(K, mb, nb, k, kcs, direct_a, a + i0 * ars, ars, acs, b + j0 * bcs, brs, bcs, c + i0 * crs + j0 * ccs, crs, ccs,
-                bias ? bias + j0 : nullptr);
+                bias ? bias + j0 : nullptr, acc);
   });
 }
 
@@ -340,7 +341,7 @@ void gemm_run(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, 
  */
 template <class T>
 void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs,
-                 const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads, const T* bias) {
+                 const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, bool threads, const T* bias, bool acc) {
   // A side no wider than a half-width vector (AVX-512): that side goes along C's columns, in
   // the narrow kernels' ymm vectors, and the long side's operand is read in place, where a
   // full vector would be half padding and packing the long operand would cost a pass over it.
@@ -348,7 +349,7 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
   if (nk != nullptr && std::min(m, n) <= nk->w) {
     if (m < n) {
       if (bias) {  // the bias would run along the swapped C's rows: a pass of its own
-        gemm_blocks(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, static_cast<const T*>(nullptr));
+        gemm_blocks(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, static_cast<const T*>(nullptr), acc);
         add_bias(m, n, bias, c, crs, ccs);
         return;
       }
@@ -358,7 +359,7 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
       std::swap(acs, brs);
       std::swap(crs, ccs);
     }
-    gemm_run(*nk, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, bias, true);
+    gemm_run(*nk, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, bias, true, acc);
     return;
   }
   // A C at most half a vector wide: C^T = B^T A^T puts the longer side along the vectors
@@ -367,7 +368,7 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
   if (2 * n <= K.w && m > n) {
     // The bias runs along C's columns: after the swap it is a pass of its own (a narrow C).
     if (bias) {
-      gemm_blocks(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, static_cast<const T*>(nullptr));
+      gemm_blocks(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, static_cast<const T*>(nullptr), acc);
       add_bias(m, n, bias, c, crs, ccs);
       return;
     }
@@ -377,32 +378,32 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
     std::swap(acs, brs);
     std::swap(crs, ccs);
   }
-  gemm_run(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, bias, false);
+  gemm_run(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, bias, false, acc);
 }
 
 }  // namespace
 
 template <class T>
 void gemm(i64 m, i64 n, i64 k, const T* a, i64 ars, i64 acs, const T* b, i64 brs, i64 bcs, T* c, i64 ldc, bool threads,
-          const T* bias) {
+          const T* bias, bool accumulate) {
   if (m == 0 || n == 0) return;
   if (k == 0) {
-    for (i64 i = 0; i < m; i++) std::fill(c + i * ldc, c + i * ldc + n, T(0));
+    if (!accumulate) for (i64 i = 0; i < m; i++) std::fill(c + i * ldc, c + i * ldc + n, T(0));
     if (bias) add_bias(m, n, bias, c, ldc, static_cast<i64>(1));
     return;
   }
   // A single row or column of C: a matrix-vector product (packing would be mostly padding).
   if (m == 1 || n == 1) {
-    if (m == 1) gemv(n, k, b, bcs, brs, a, acs, c, 1, threads);
-    else gemv(m, k, a, ars, acs, b, brs, c, ldc, threads);
+    if (m == 1) gemv(n, k, b, bcs, brs, a, acs, c, 1, threads, accumulate);
+    else gemv(m, k, a, ars, acs, b, brs, c, ldc, threads, accumulate);
     if (bias) add_bias(m, n, bias, c, ldc, static_cast<i64>(1));
     return;
   }
-  gemm_blocks(kernel<T>(), m, n, k, a, ars, acs, b, brs, bcs, c, ldc, 1, threads, bias);
+  gemm_blocks(kernel<T>(), m, n, k, a, ars, acs, b, brs, bcs, c, ldc, 1, threads, bias, accumulate);
 }
 
-template void gemm<float>(i64, i64, i64, const float*, i64, i64, const float*, i64, i64, float*, i64, bool, const float*);
-template void gemm<double>(i64, i64, i64, const double*, i64, i64, const double*, i64, i64, double*, i64, bool, const double*);
+template void gemm<float>(i64, i64, i64, const float*, i64, i64, const float*, i64, i64, float*, i64, bool, const float*, bool);
+template void gemm<double>(i64, i64, i64, const double*, i64, i64, const double*, i64, i64, double*, i64, bool, const double*, bool);
 
 namespace {
 
@@ -454,7 +455,7 @@ void batch_offsets(const View& a, const View& b, int nb, i64 t, i64* ao, i64* bo
 }
 
 template <class T>
-void matmul_float(const View& a0, const View& b0, i64 m, i64 n, i64 k, T* out, const View* bias0) {
+void matmul_float(const View& a0, const View& b0, i64 m, i64 n, i64 k, T* out, const View* bias0, bool acc) {
   const DType dt = std::is_same_v<T, float> ? DType::F32 : DType::F64;
   View a = a0, b = b0;
   Vec<T> abuf, bbuf, biasbuf;
@@ -475,7 +476,7 @@ void matmul_float(const View& a0, const View& b0, i64 m, i64 n, i64 k, T* out, c
   auto one = [&](i64 t, bool threads) {
     i64 ao, bo;
     batch_offsets(a, b, nb, t, &ao, &bo);
-    gemm<T>(m, n, k, ad + ao, ars, acs, bd + bo, brs, bcs, out + t * m * n, n, threads, bias);
+    gemm<T>(m, n, k, ad + ao, ars, acs, bd + bo, brs, bcs, out + t * m * n, n, threads, bias, acc);
   };
   const int nt = pool_threads();
   // Whole products per thread when they are small or the batch splits evenly enough (each
@@ -518,12 +519,12 @@ void matmul_int(const View& a0, const View& b0, i64 m, i64 n, i64 k, void* out, 
 
 }  // namespace
 
-void matmul(const View& a, const View& b, i64 m, i64 n, i64 k, void* out, DType out_dt, const View* bias) {
+void matmul(const View& a, const View& b, i64 m, i64 n, i64 k, void* out, DType out_dt, const View* bias, bool accumulate) {
   if (m == 0 || n == 0) return;
   for (int d = 0; d < a.nd - 2; d++) if (a.shape[d] == 0) return;
   switch (out_dt) {
-    case DType::F32: matmul_float<float>(a, b, m, n, k, static_cast<float*>(out), bias); return;
-    case DType::F64: matmul_float<double>(a, b, m, n, k, static_cast<double*>(out), bias); return;
+    case DType::F32: matmul_float<float>(a, b, m, n, k, static_cast<float*>(out), bias, accumulate); return;
+    case DType::F64: matmul_float<double>(a, b, m, n, k, static_cast<double*>(out), bias, accumulate); return;
     case DType::I32: case DType::Bool: matmul_int(a, b, m, n, k, out, out_dt); return;  // the addon takes no bias here
   }
 }
