@@ -345,29 +345,13 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
   // A side no wider than a half-width vector (AVX-512): that side goes along C's columns, in
   // the narrow kernels' ymm vectors, and the long side's operand is read in place, where a
   // full vector would be half padding and packing the long operand would cost a pass over it.
+  // Otherwise a C at most half a vector wide is swapped the other way: C^T = B^T A^T puts the
+  // longer side along the vectors and the narrow one in an exact-height kernel (wider ones do
+  // better with a masked vector than with the transposed stores this costs).
   const GemmKernel<T>* nk = narrow_kernel<T>();
-  if (nk != nullptr && std::min(m, n) <= nk->w) {
-    if (m < n) {
-      if (bias) {  // the bias would run along the swapped C's rows: a pass of its own
-        gemm_blocks(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, static_cast<const T*>(nullptr), acc);
-        add_bias(m, n, bias, c, crs, ccs);
-        return;
-      }
-      std::swap(m, n);
-      std::swap(a, b);
-      std::swap(ars, bcs);
-      std::swap(acs, brs);
-      std::swap(crs, ccs);
-    }
-    gemm_run(*nk, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, bias, true, acc);
-    return;
-  }
-  // A C at most half a vector wide: C^T = B^T A^T puts the longer side along the vectors
-  // and the narrow one in an exact-height kernel (wider ones do better with a masked vector
-  // than with the transposed stores this costs).
-  if (2 * n <= K.w && m > n) {
-    // The bias runs along C's columns: after the swap it is a pass of its own (a narrow C).
-    if (bias) {
+  const bool narrow = nk != nullptr && std::min(m, n) <= nk->w;
+  if (narrow ? m < n : 2 * n <= K.w && m > n) {
+    if (bias) {  // the bias would run along the swapped C's rows: a pass of its own
       gemm_blocks(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, static_cast<const T*>(nullptr), acc);
       add_bias(m, n, bias, c, crs, ccs);
       return;
@@ -378,7 +362,7 @@ void gemm_blocks(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ar
     std::swap(acs, brs);
     std::swap(crs, ccs);
   }
-  gemm_run(K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, bias, false, acc);
+  gemm_run(narrow ? *nk : K, m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, threads, bias, narrow, acc);
 }
 
 }  // namespace
