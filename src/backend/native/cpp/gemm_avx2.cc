@@ -160,24 +160,8 @@ constexpr int kNv = 2;
 }  // namespace
 
 bool avx2_kernels(GemmKernel<float>* f32, GemmKernel<double>* f64) {
-  fill_tiles<F32x8, kMr, kNv>(f32->tile, f32->direct);
-  f32->pack = pack_avx2_f32;
-  f32->mr = kMr;
-  f32->nr = kNv * F32x8::W;
-  f32->w = F32x8::W;
-  f32->kc = 512;
-  f32->mc = 4092;
-  f32->nc = 384;
-  f32->isa = "avx2";
-  fill_tiles<F64x4, kMr, kNv>(f64->tile, f64->direct);
-  f64->pack = pack_generic<double>;
-  f64->mr = kMr;
-  f64->nr = kNv * F64x4::W;
-  f64->w = F64x4::W;
-  f64->kc = 256;
-  f64->mc = 4092;
-  f64->nc = 384;
-  f64->isa = "avx2";
+  describe_set<F32x8, kMr, kNv>(f32, pack_avx2_f32, 512, 4092, 384, "avx2");
+  describe_set<F64x4, kMr, kNv>(f64, pack_generic<double>, 256, 4092, 384, "avx2");
   return true;
 }
 

@@ -109,51 +109,20 @@ constexpr int kNv = 2;
 }  // namespace
 
 bool avx512_kernels(GemmKernel<float>* f32, GemmKernel<double>* f64) {
-  fill_tiles<F32x16, kMr, kNv>(f32->tile, f32->direct);
-  f32->pack = pack_avx2_f32 ? pack_avx2_f32 : pack_generic<float>;
-  f32->mr = kMr;
-  f32->nr = kNv * F32x16::W;
-  f32->w = F32x16::W;
-  f32->kc = 512;
-  f32->mc = 4092;
-  f32->nc = 512;
-  f32->isa = "avx512";
-  fill_tiles<F64x8, kMr, kNv>(f64->tile, f64->direct);
-  f64->pack = pack_generic<double>;
-  f64->mr = kMr;
-  f64->nr = kNv * F64x8::W;
-  f64->w = F64x8::W;
-  f64->kc = 256;
-  f64->mc = 4092;
-  f64->nc = 384;
-  f64->isa = "avx512";
+  describe_set<F32x16, kMr, kNv>(f32, pack_avx2_f32 ? pack_avx2_f32 : pack_generic<float>, 512, 4092, 512, "avx512");
+  describe_set<F64x8, kMr, kNv>(f64, pack_generic<double>, 256, 4092, 384, "avx512");
   return true;
 }
 
 bool avx512_narrow_kernels(GemmKernel<float>* f32, GemmKernel<double>* f64) {
-  // 16 rows x 1 half-width vector: 16 accumulators; each step loads one B vector and
-  // broadcasts 16 values of A, under the FMA ports' two ymm operations per cycle.
+  // 12 rows x 1 half-width vector: 12 accumulators; each step loads one B vector and
+  // broadcasts 12 values of A (more rows run out of registers for A's row addresses when A is
+  // read in place), under the FMA ports' two ymm operations per cycle.
   constexpr int kNarrowMr = 12;
-  fill_tiles<F32x8, kNarrowMr, 1>(f32->tile, f32->direct);
+  describe_set<F32x8, kNarrowMr, 1>(f32, pack_avx2_f32 ? pack_avx2_f32 : pack_generic<float>, 512, 4096, F32x8::W, "avx512-ymm");
   fill_transposed<F32x8, kNarrowMr>(f32->tile_t, f32->direct_t);
-  f32->pack = pack_avx2_f32 ? pack_avx2_f32 : pack_generic<float>;
-  f32->mr = kNarrowMr;
-  f32->nr = F32x8::W;
-  f32->w = F32x8::W;
-  f32->kc = 512;
-  f32->mc = 4096;
-  f32->nc = F32x8::W;
-  f32->isa = "avx512-ymm";
-  fill_tiles<F64x4, kNarrowMr, 1>(f64->tile, f64->direct);
+  describe_set<F64x4, kNarrowMr, 1>(f64, pack_generic<double>, 256, 4096, F64x4::W, "avx512-ymm");
   fill_transposed<F64x4, kNarrowMr>(f64->tile_t, f64->direct_t);
-  f64->pack = pack_generic<double>;
-  f64->mr = kNarrowMr;
-  f64->nr = F64x4::W;
-  f64->w = F64x4::W;
-  f64->kc = 256;
-  f64->mc = 4096;
-  f64->nc = F64x4::W;
-  f64->isa = "avx512-ymm";
   return true;
 }
 

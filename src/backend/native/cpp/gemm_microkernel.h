@@ -138,3 +138,20 @@ void fill_tiles(MicroKernelFn<typename Vec::T> (*table)[kMaxNv], MicroKernelFn<t
     fill_row<Vec, MR, NV>(table[MR - 1], direct[MR - 1]);
   }
 }
+
+/**
+ * Fills k with the MR x NV-vector tiles of Vec (packed and direct A) and the blocking
+ * parameters: the micro-kernel's shape, the packing routine, KC, MC, NC and the set's name.
+ */
+template <class Vec, int MR, int NV>
+void describe_set(GemmKernel<typename Vec::T>* k, PackFn<typename Vec::T> pack, i64 kc, i64 mc, i64 nc, const char* isa) {
+  fill_tiles<Vec, MR, NV>(k->tile, k->direct);
+  k->pack = pack;
+  k->mr = MR;
+  k->nr = NV * Vec::W;
+  k->w = Vec::W;
+  k->kc = kc;
+  k->mc = mc;
+  k->nc = nc;
+  k->isa = isa;
+}
