@@ -4,7 +4,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { checkChoice, checkNumber, fitted, generatorOf } from "./estimator.js";
 import type { Matrix, MatrixLike, VectorLike } from "./matrix.js";
 import { checkFeatures, checkSameLength, encodeLabels, f64, labelTensor, toMatrix, toVector } from "./matrix.js";
-import { accuracyOf, r2Of } from "./metrics.js";
+import { accuracyOfPrediction, r2OfPrediction } from "./metrics.js";
 import type { MaxFeatures, TreeCriterion, TreeData, TreeOptions, TreeStructure } from "./tree.js";
 import { argmaxRows, buildTree, columnMajor, growthOptions, impurityImportances, leafOf, leafProba, resolveMaxFeatures } from "./tree.js";
 
@@ -158,10 +158,7 @@ export class RandomForestClassifier extends ForestBase {
 
   /** Accuracy of predict(X) against y. */
   score(X: MatrixLike, y: VectorLike): number {
-    const t = toVector(y, this.who).data;
-    const p = this.predict(X);
-    checkSameLength(p.shape[0], t.length, this.who);
-    return accuracyOf(t, Float64Array.from(p.data as ArrayLike<number>));
+    return accuracyOfPrediction(y, () => this.predict(X), this.who);
   }
 }
 
@@ -196,9 +193,6 @@ export class RandomForestRegressor extends ForestBase {
 
   /** R^2 of predict(X) against y. */
   score(X: MatrixLike, y: VectorLike): number {
-    const t = toVector(y, this.who).data;
-    const p = this.predict(X);
-    checkSameLength(p.shape[0], t.length, this.who);
-    return r2Of(t, p.data as Float64Array, t.length, 1);
+    return r2OfPrediction(y, () => this.predict(X), this.who);
   }
 }

@@ -5,7 +5,7 @@ import { checkNumber, fitted } from "./estimator.js";
 import type { Matrix, MatrixLike, VectorLike } from "./matrix.js";
 import { checkFeatures, checkSameLength, encodeLabels, f64, labelTensor, toMatrix, toVector } from "./matrix.js";
 import type { DType } from "../tensor/dtype.js";
-import { accuracyOf } from "./metrics.js";
+import { accuracyOfPrediction } from "./metrics.js";
 
 // L2-regularised logistic regression (binary: sigmoid; more classes: multinomial softmax)
 // minimised to the optimum by truncated Newton (Newton-CG with exact Hessian-vector
@@ -310,9 +310,6 @@ export class LogisticRegression {
 
   /** Accuracy of predict(X) against y. */
   score(X: MatrixLike, y: VectorLike): number {
-    const t = toVector(y, this.who).data;
-    const p = this.predict(X);
-    checkSameLength(p.shape[0], t.length, this.who);
-    return accuracyOf(t, Float64Array.from(p.data as ArrayLike<number>));
+    return accuracyOfPrediction(y, () => this.predict(X), this.who);
   }
 }

@@ -1,7 +1,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { checkChoice } from "./estimator.js";
 import type { Matrix, TargetLike, VectorLike } from "./matrix.js";
-import { i32, toTargets, toVector } from "./matrix.js";
+import { checkSameLength, i32, toTargets, toVector } from "./matrix.js";
 
 // Scores of predictions against the truth, after scikit-learn's sklearn.metrics (same
 // definitions, same zero-division conventions). Inputs are tensors or plain arrays.
@@ -18,6 +18,25 @@ export function accuracyOf(a: Float64Array, b: Float64Array): number {
   let hit = 0;
   for (let i = 0; i < a.length; i++) if (a[i] === b[i]) hit++;
   return hit / a.length;
+}
+
+/**
+ * The classifiers' `score`: the accuracy of `predict()` against y. y is read first, so a bad y
+ * is reported before X is looked at; the counts of samples must agree.
+ */
+export function accuracyOfPrediction(y: VectorLike, predict: () => Tensor, who: string): number {
+  const t = toVector(y, who).data;
+  const p = predict();
+  checkSameLength(p.shape[0], t.length, who);
+  return accuracyOf(t, Float64Array.from(p.data as ArrayLike<number>));
+}
+
+/** The single-target regressors' `score`: R^2 of `predict()` against y, checked as above. */
+export function r2OfPrediction(y: VectorLike, predict: () => Tensor, who: string): number {
+  const t = toVector(y, who).data;
+  const p = predict();
+  checkSameLength(p.shape[0], t.length, who);
+  return r2Of(t, p.data as Float64Array, t.length, 1);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { checkChoice, checkNumber, fitted } from "./estimator.js";
 import type { Matrix, MatrixLike, VectorLike } from "./matrix.js";
 import { checkFeatures, checkSameLength, encodeLabels, f64, i32, labelTensor, toMatrix, toVector } from "./matrix.js";
-import { accuracyOf, r2Of } from "./metrics.js";
+import { accuracyOfPrediction, r2OfPrediction } from "./metrics.js";
 
 // k-nearest neighbours by brute force over the training set (scikit-learn's
 // algorithm="brute"): exact distances, the k smallest kept with ties going to the lower
@@ -286,10 +286,7 @@ export class KNeighborsClassifier extends KNeighborsBase {
 
   /** Accuracy of predict(X) against y. */
   score(X: MatrixLike, y: VectorLike): number {
-    const t = toVector(y, this.who).data;
-    const p = this.predict(X);
-    checkSameLength(p.shape[0], t.length, this.who);
-    return accuracyOf(t, Float64Array.from(p.data as ArrayLike<number>));
+    return accuracyOfPrediction(y, () => this.predict(X), this.who);
   }
 }
 
@@ -330,9 +327,6 @@ export class KNeighborsRegressor extends KNeighborsBase {
 
   /** R^2 of predict(X) against y. */
   score(X: MatrixLike, y: VectorLike): number {
-    const t = toVector(y, this.who).data;
-    const p = this.predict(X);
-    checkSameLength(p.shape[0], t.length, this.who);
-    return r2Of(t, p.data as Float64Array, t.length, 1);
+    return r2OfPrediction(y, () => this.predict(X), this.who);
   }
 }

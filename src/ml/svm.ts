@@ -3,7 +3,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { checkChoice, checkNumber, fitted } from "./estimator.js";
 import type { Matrix, MatrixLike, VectorLike } from "./matrix.js";
 import { checkFeatures, checkSameLength, encodeLabels, f64, i32, labelTensor, takeRows, toMatrix, toVector } from "./matrix.js";
-import { accuracyOf } from "./metrics.js";
+import { accuracyOfPrediction } from "./metrics.js";
 
 // C-support vector classification trained like libsvm (which scikit-learn's SVC wraps):
 // SMO on the dual with second-order working-set selection (Fan, Chen & Lin 2005), a
@@ -445,9 +445,6 @@ export class SVC {
 
   /** Accuracy of predict(X) against y. */
   score(X: MatrixLike, y: VectorLike): number {
-    const t = toVector(y, this.who).data;
-    const p = this.predict(X);
-    checkSameLength(p.shape[0], t.length, this.who);
-    return accuracyOf(t, Float64Array.from(p.data as ArrayLike<number>));
+    return accuracyOfPrediction(y, () => this.predict(X), this.who);
   }
 }

@@ -5,7 +5,7 @@ import type { SeedOptions } from "./estimator.js";
 import { checkChoice, checkNumber, fitted, generatorOf } from "./estimator.js";
 import type { Matrix, MatrixLike, VectorLike } from "./matrix.js";
 import { checkFeatures, checkSameLength, encodeLabels, f64, i32, labelTensor, toMatrix, toVector } from "./matrix.js";
-import { accuracyOf, r2Of } from "./metrics.js";
+import { accuracyOfPrediction, r2OfPrediction } from "./metrics.js";
 
 // CART decision trees after scikit-learn's (depth-first builder, BestSplitter): at each
 // node the features are visited in random order and every threshold between consecutive
@@ -440,10 +440,7 @@ export class DecisionTreeClassifier extends DecisionTreeBase {
 
   /** Accuracy of predict(X) against y. */
   score(X: MatrixLike, y: VectorLike): number {
-    const t = toVector(y, this.who).data;
-    const p = this.predict(X);
-    checkSameLength(p.shape[0], t.length, this.who);
-    return accuracyOf(t, Float64Array.from(p.data as ArrayLike<number>));
+    return accuracyOfPrediction(y, () => this.predict(X), this.who);
   }
 }
 
@@ -477,9 +474,6 @@ export class DecisionTreeRegressor extends DecisionTreeBase {
 
   /** R^2 of predict(X) against y. */
   score(X: MatrixLike, y: VectorLike): number {
-    const t = toVector(y, this.who).data;
-    const p = this.predict(X);
-    checkSameLength(p.shape[0], t.length, this.who);
-    return r2Of(t, p.data as Float64Array, t.length, 1);
+    return r2OfPrediction(y, () => this.predict(X), this.who);
   }
 }
