@@ -3,7 +3,7 @@ import { Generator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkChoice, checkNumber, fitted, generatorOf } from "./estimator.js";
 import type { Matrix, MatrixLike, VectorLike } from "./matrix.js";
-import { checkFeatures, checkSameLength, encodeLabels, f64, labelTensor, toMatrix, toVector } from "./matrix.js";
+import { checkFeatures, encodeLabels, f64, labelTensor, toMatrix, toSamples } from "./matrix.js";
 import { accuracyOfPrediction, r2OfPrediction } from "./metrics.js";
 import type { MaxFeatures, TreeCriterion, TreeData, TreeOptions, TreeStructure } from "./tree.js";
 import { argmaxRows, buildTree, columnMajor, growthOptions, impurityImportances, leafOf, leafProba, resolveMaxFeatures } from "./tree.js";
@@ -124,9 +124,7 @@ export class RandomForestClassifier extends ForestBase {
 
   /** Grows the forest on X [n, d] and labels y [n]. Returns this. */
   fit(X: MatrixLike, y: VectorLike): this {
-    const A = toMatrix(X, this.who);
-    const lab = toVector(y, this.who);
-    checkSameLength(A.rows, lab.data.length, this.who);
+    const { A, y: lab } = toSamples(X, y, this.who);
     const { classes, index } = encodeLabels(lab.data);
     return this.grow(A, { Xc: columnMajor(A), n: A.rows, d: A.cols, yIdx: index, nClasses: classes.length, y: lab.data }, classes, lab.dtype);
   }
@@ -176,9 +174,7 @@ export class RandomForestRegressor extends ForestBase {
 
   /** Grows the forest on X [n, d] and targets y [n]. Returns this. */
   fit(X: MatrixLike, y: VectorLike): this {
-    const A = toMatrix(X, this.who);
-    const t = toVector(y, this.who);
-    checkSameLength(A.rows, t.data.length, this.who);
+    const { A, y: t } = toSamples(X, y, this.who);
     return this.grow(A, { Xc: columnMajor(A), n: A.rows, d: A.cols, yIdx: null, nClasses: 0, y: t.data }, null, "float64");
   }
 

@@ -3,7 +3,7 @@ import { transpose } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkNumber, fitted } from "./estimator.js";
 import type { Matrix, MatrixLike, VectorLike } from "./matrix.js";
-import { checkFeatures, checkSameLength, encodeLabels, f64, labelTensor, toMatrix, toVector } from "./matrix.js";
+import { checkFeatures, encodeLabels, f64, labelTensor, toMatrix, toSamples } from "./matrix.js";
 import type { DType } from "../tensor/dtype.js";
 import { accuracyOfPrediction } from "./metrics.js";
 
@@ -215,9 +215,7 @@ export class LogisticRegression {
 
   /** Fits to X [n, d] and class labels y [n]. Returns this. */
   fit(X: MatrixLike, y: VectorLike): this {
-    const A = toMatrix(X, this.who);
-    const lab = toVector(y, this.who);
-    checkSameLength(A.rows, lab.data.length, this.who);
+    const { A, y: lab } = toSamples(X, y, this.who);
     const { classes, index } = encodeLabels(lab.data);
     if (classes.length < 2) throw new RangeError(`${this.who}: y must hold at least 2 classes, got only one (label ${classes[0]})`);
     const f = new Objective(A, index, classes.length, 1 / this.C, this.fitIntercept);

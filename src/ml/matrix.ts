@@ -110,6 +110,14 @@ export function toTargets(y: unknown, who: string, what = "y"): Matrix & { singl
   return { data: v.data, rows: v.data.length, cols: 1, single: true };
 }
 
+/** A supervised fit's inputs: X as a matrix and y as a vector with one entry per row of X. */
+export function toSamples(X: unknown, y: unknown, who: string): { A: Matrix; y: Vector } {
+  const A = toMatrix(X, who);
+  const v = toVector(y, who);
+  checkSameLength(A.rows, v.data.length, who);
+  return { A, y: v };
+}
+
 /** Throws unless X and y have the same number of samples. */
 export function checkSameLength(n: number, m: number, who: string, what = "y"): void {
   if (n !== m) throw new RangeError(`${who}: X has ${n} samples but ${what} has ${m}; they must have the same length`);

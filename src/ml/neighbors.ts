@@ -2,7 +2,7 @@ import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkChoice, checkNumber, fitted } from "./estimator.js";
 import type { Matrix, MatrixLike, VectorLike } from "./matrix.js";
-import { checkFeatures, checkSameLength, encodeLabels, f64, i32, labelTensor, toMatrix, toVector } from "./matrix.js";
+import { checkFeatures, encodeLabels, f64, i32, labelTensor, toMatrix, toSamples } from "./matrix.js";
 import { accuracyOfPrediction, r2OfPrediction } from "./metrics.js";
 
 // k-nearest neighbours by brute force over the training set (scikit-learn's
@@ -136,9 +136,7 @@ abstract class KNeighborsBase {
   }
 
   protected store(X: MatrixLike, y: VectorLike): { A: Matrix; lab: { data: Float64Array; dtype: DType } } {
-    const A = toMatrix(X, this.who);
-    const lab = toVector(y, this.who);
-    checkSameLength(A.rows, lab.data.length, this.who);
+    const { A, y: lab } = toSamples(X, y, this.who);
     if (this.nNeighbors > A.rows) {
       throw new RangeError(`${this.who}: nNeighbors = ${this.nNeighbors} is larger than the number of training samples (${A.rows}); need nNeighbors <= nSamples`);
     }

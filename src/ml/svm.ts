@@ -2,7 +2,7 @@ import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkChoice, checkNumber, fitted } from "./estimator.js";
 import type { Matrix, MatrixLike, VectorLike } from "./matrix.js";
-import { checkFeatures, checkSameLength, encodeLabels, f64, i32, labelTensor, takeRows, toMatrix, toVector } from "./matrix.js";
+import { checkFeatures, encodeLabels, f64, i32, labelTensor, takeRows, toMatrix, toSamples } from "./matrix.js";
 import { accuracyOfPrediction } from "./metrics.js";
 
 // C-support vector classification trained like libsvm (which scikit-learn's SVC wraps):
@@ -271,9 +271,7 @@ export class SVC {
 
   /** Fits one binary SVM per pair of classes on X [n, d] and labels y [n]. Returns this. */
   fit(X: MatrixLike, y: VectorLike): this {
-    const A = toMatrix(X, this.who);
-    const lab = toVector(y, this.who);
-    checkSameLength(A.rows, lab.data.length, this.who);
+    const { A, y: lab } = toSamples(X, y, this.who);
     const { classes, index } = encodeLabels(lab.data);
     const K = classes.length, d = A.cols;
     if (K < 2) throw new RangeError(`${this.who}: y must hold at least 2 classes, got only one (label ${classes[0]})`);

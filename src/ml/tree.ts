@@ -4,7 +4,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { SeedOptions } from "./estimator.js";
 import { checkChoice, checkNumber, fitted, generatorOf } from "./estimator.js";
 import type { Matrix, MatrixLike, VectorLike } from "./matrix.js";
-import { checkFeatures, checkSameLength, encodeLabels, f64, i32, labelTensor, toMatrix, toVector } from "./matrix.js";
+import { checkFeatures, checkSameLength, encodeLabels, f64, i32, labelTensor, toMatrix, toSamples, toVector } from "./matrix.js";
 import { accuracyOfPrediction, r2OfPrediction } from "./metrics.js";
 
 // CART decision trees after scikit-learn's (depth-first builder, BestSplitter): at each
@@ -412,9 +412,7 @@ export class DecisionTreeClassifier extends DecisionTreeBase {
 
   /** Grows the tree on X [n, d] and labels y [n] (optional per-sample weights). Returns this. */
   fit(X: MatrixLike, y: VectorLike, sampleWeight?: VectorLike): this {
-    const A = toMatrix(X, this.who);
-    const lab = toVector(y, this.who);
-    checkSameLength(A.rows, lab.data.length, this.who);
+    const { A, y: lab } = toSamples(X, y, this.who);
     const { classes, index } = encodeLabels(lab.data);
     return this.grow(A, { Xc: columnMajor(A), n: A.rows, d: A.cols, yIdx: index, nClasses: classes.length, y: lab.data }, sampleWeight, classes, lab.dtype);
   }
@@ -458,9 +456,7 @@ export class DecisionTreeRegressor extends DecisionTreeBase {
 
   /** Grows the tree on X [n, d] and targets y [n] (optional per-sample weights). Returns this. */
   fit(X: MatrixLike, y: VectorLike, sampleWeight?: VectorLike): this {
-    const A = toMatrix(X, this.who);
-    const t = toVector(y, this.who);
-    checkSameLength(A.rows, t.data.length, this.who);
+    const { A, y: t } = toSamples(X, y, this.who);
     return this.grow(A, { Xc: columnMajor(A), n: A.rows, d: A.cols, yIdx: null, nClasses: 0, y: t.data }, sampleWeight, null, "float64");
   }
 
