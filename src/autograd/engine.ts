@@ -68,7 +68,8 @@ let sinkNode: Node | null = null;
  * in a quiet pass (no createGraph, no autograd.grad, no hook or retained gradient anywhere
  * in the graph: nothing can observe the gradient on its way), for an input of the running
  * node that is a leaf requiring grad, whose .grad is a plain contiguous float32/float64
- * tensor of its shape spanning its storage. The rule bumps the .grad's version (bumpVersion).
+ * tensor of its shape spanning its storage. The rule bumps the .grad's version
+ * (`g.storage.version++`), as any in-place write does.
  * Adding into the .grad directly saves the gradient's temporary and the separate addition
  * (a matmul accumulates into it); it is what the engine would do next anyway.
  */

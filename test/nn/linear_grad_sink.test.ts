@@ -62,12 +62,12 @@ describe("linear: the weight gradient accumulated in place into .grad", () => {
     });
 
     it(`${dtype}: a second backward adds to the first (gradient accumulation), like the product added separately`, () => {
-      const { x, w, t, loss } = setup(dtype);
+      const { x, w, b, t, loss } = setup(dtype);
       loss().backward();
       loss().backward();
       // The reference: the same gradient formula in float64, twice.
       const x64 = x.double(), w64 = w.detach().double(), t64 = t.double();
-      const g = F.linear(x64, w64, null).add(setup(dtype).b.detach().double()).sub(t64).mul(2 / (37 * 30));
+      const g = F.linear(x64, w64, null).add(b.detach().double()).sub(t64).mul(2 / (37 * 30));
       const want = g.t().matmul(x64).mul(2);
       const got = arr(w.grad), exp = arr(want);
       const tol = dtype === "float32" ? 1e-5 : 1e-12;
