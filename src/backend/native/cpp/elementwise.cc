@@ -773,26 +773,41 @@ void assign(const View& dst, const View& src) {
       using S = decltype(stag);
       const S* s = static_cast<const S*>(src.data);
       const i64 sd = it.inner_stride[0], ss = it.inner_stride[1];
-      for (i64 r = 0; r < it.rows; r++) {
-        D* pd = d + it.offs[0];
-        const S* ps = s + it.offs[1];
+      // One run of n elements: block copies and fills for separate buffers, else element order.
+      auto run = [&](D* pd, const S* ps, i64 n) {
         if constexpr (std::is_same_v<D, S>) {
-          // Separate buffers: block copies and fills (with overlap, element order below).
           if (separate && sd == 1 && ss == 1) {
-            std::memcpy(pd, ps, static_cast<size_t>(it.inner) * sizeof(D));
-            it.next();
-            continue;
+            std::memcpy(pd, ps, static_cast<size_t>(n) * sizeof(D));
+            return;
           }
           if (separate && sd == 1 && ss == 0) {
-            std::fill(pd, pd + it.inner, Cast<D>::from(ps[0]));
-            it.next();
-            continue;
+            std::fill(pd, pd + n, Cast<D>::from(ps[0]));
+            return;
           }
         }
-        // Element order, one element at a time: overlapping views behave as in the js backend.
-        for (i64 j = 0; j < it.inner; j++) pd[j * sd] = Cast<D>::from(ps[j * ss]);
-        it.next();
+        for (i64 j = 0; j < n; j++) pd[j * sd] = Cast<D>::from(ps[j * ss]);
+      };
+      if (!separate) {
+        // Overlapping views: one thread, in element order, as in the js backend.
+        for (i64 r = 0; r < it.rows; r++) {
+          run(d + it.offs[0], s + it.offs[1], it.inner);
+          it.next();
+        }
+        return;
       }
+      // Separate buffers: large copies and fills (zeroGrad's) are split over the pool, by
+      // elements when the view is one run, else by rows.
+      if (it.rows == 1) {
+        for_chunks(it.inner, [&](i64 j0, i64 n) { run(d + it.offs[0] + j0 * sd, s + it.offs[1] + j0 * ss, n); },
+                   kParallelElements);
+        return;
+      }
+      each_rows(it, kParallelElements, [&](RowIter<2>& jt, i64 r0, i64 r1) {
+        for (i64 r = r0; r < r1; r++) {
+          run(d + jt.offs[0], s + jt.offs[1], jt.inner);
+          jt.next();
+        }
+      });
     });
   });
 }
