@@ -78,6 +78,12 @@ function nativeOnly(nb: NativeBackend): void {
         a: makeView(g, dtype, [64, 40, 33], {}, normal), b: makeView(g, dtype, [64, 33, 50], { perm: [0, 2, 1] }, normal) });
       out.push({ name: `${dtype} batch 3 of 200x150x170, b broadcast`, batch: [3], m: 200, k: 150, n: 170, dtype,
         a: makeView(g, dtype, [3, 200, 150], {}, normal), b: makeView(g, dtype, [3, 150, 170], { zero: [true, false, false] }, normal) });
+      // Column splits (m < n) over 2 threads share A's packed panels: a partial last panel, KC
+      // slices with a shorter last one, several NC blocks per thread, a transposed A, a bias.
+      out.push({ name: `${dtype} column split 130x1100x1200`, batch: [], m: 130, k: 1100, n: 1200, dtype,
+        a: makeView(g, dtype, [130, 1100], {}, normal), b: makeView(g, dtype, [1100, 1200], {}, normal) });
+      out.push({ name: `${dtype} column split 61x700x900 + bias, a transposed`, batch: [], m: 61, k: 700, n: 900, dtype,
+        a: makeView(g, dtype, [61, 700], T, normal), b: makeView(g, dtype, [700, 900], T, normal), bias: makeView(g, dtype, [900], {}, normal) });
       // With a bias (linear's): added in the micro-kernel's last store, or after a depth-split sum.
       out.push({ name: `${dtype} 300x200x260 + bias`, batch: [], m: 300, k: 200, n: 260, dtype,
         a: makeView(g, dtype, [300, 200], {}, normal), b: makeView(g, dtype, [200, 260], T, normal), bias: makeView(g, dtype, [260], {}, normal) });

@@ -1,8 +1,9 @@
 // The GEMM driver: BLIS's five loops around a micro-kernel. For each NC-wide block of B and
 // KC-deep slice, B is packed into NR-column panels; for each MC-tall block of A, A is packed
 // into MR-row panels (small products read A in place); the micro-kernel then sweeps the
-// tiles. Threads split C into disjoint blocks (each packs its own panels), or a batch into
-// whole products, so no thread waits on another within a product.
+// tiles. Threads split C into disjoint blocks (each packs its own panels of B; threads that
+// split the columns share A's packed panels, each packing the ones it reaches first), or a
+// batch into whole products.
 #include "gemm.h"
 
 #include <algorithm>
@@ -64,6 +65,10 @@ constexpr double kParallelWork = 1024.0 * 1024.0;
 // Products up to this size (multiply-adds) may read A in place instead of packing it (gemm_blocks).
 constexpr double kDirectWork = 128.0 * 128.0 * 128.0;
 
+// The most bytes of A's packed panels that the threads of a column split share (gemm_run),
+// about a 2048 x 4096 float32 A; a larger A is packed by each thread for itself.
+constexpr double kSharedBytes = 32.0 * 1024 * 1024;
+
 /** This thread's GEMM packing buffer `slot` (see ScratchSet), room for n elements; throws OutOfMemory. */
 template <class T>
 T* scratch(int slot, size_t n) {
@@ -91,6 +96,38 @@ i64 slice_depth(const GemmKernel<T>& K, i64 k) {
   return std::min(K.kc, (kc + 7) / 8 * 8);
 }
 
+/**
+ * A's packed panels shared by the threads of a column split (a 1 x tn grid of C blocks), which
+ * all read every row of A: each panel is packed once, by the first thread to need it, where
+ * every thread used to pack all of A for its own columns. The threads start their sweeps at
+ * different panels, so each packs its share and finds the others' ready. Slice s (depth kc,
+ * starting at depth s * kcs) is at buf + s * rows * kcs, its panel q at + q * mr * kc. A
+ * panel's state: 0 not packed, 1 being packed (by a running thread, which never waits while
+ * it packs), 2 ready.
+ */
+template <class T>
+struct SharedPanels {
+  T* buf = nullptr;
+  int* state = nullptr;  // [slice * panels + panel]
+  i64 rows = 0;          // m rounded up to whole panels
+  i64 panels = 0;        // panels per slice
+
+  /** Panel q of slice s, packed from A (its row 0 at depth s * kcs is `a`) if no thread has yet. */
+  const T* get(const GemmKernel<T>& K, i64 s, i64 kcs, i64 kc, i64 q, int nrows, const T* a, i64 ars, i64 acs) {
+    T* dst = buf + s * rows * kcs + q * K.mr * kc;
+    int* st = state + s * panels + q;
+    int seen = __atomic_load_n(st, __ATOMIC_ACQUIRE);
+    if (seen == 2) return dst;
+    if (seen == 0 && __atomic_compare_exchange_n(st, &seen, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+      K.pack(a + q * K.mr * ars, ars, acs, kc, nrows, K.mr, 1, dst);
+      __atomic_store_n(st, 2, __ATOMIC_RELEASE);
+      return dst;
+    }
+    while (__atomic_load_n(st, __ATOMIC_ACQUIRE) != 2) cpu_relax();
+    return dst;
+  }
+};
+
 /** C[i, j] += bias[j] over an m x n C (row stride crs, column stride ccs): the bias as its own pass. */
 template <class T>
 void add_bias(i64 m, i64 n, const T* bias, T* c, i64 crs, i64 ccs) {
@@ -115,11 +152,12 @@ void add_bias(i64 m, i64 n, const T* bias, T* c, i64 crs, i64 ccs) {
  */
 template <class T>
 void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, bool direct_a, const T* a, i64 ars, i64 acs,
-                 const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, const T* bias = nullptr, bool acc = false) {
+                 const T* b, i64 brs, i64 bcs, T* c, i64 crs, i64 ccs, const T* bias = nullptr, bool acc = false,
+                 SharedPanels<T>* shared = nullptr, double sweep_from = 0) {
   const int mr = K.mr, nr = K.nr, w = K.w;
   const i64 mc_max = std::min<i64>(K.mc, m);
   const i64 nc_max = std::min<i64>(K.nc, (n + w - 1) / w * w);
-  T* pa = direct_a ? nullptr : scratch<T>(0, static_cast<size_t>(mc_max * kcs));
+  T* pa = direct_a || shared ? nullptr : scratch<T>(0, static_cast<size_t>(mc_max * kcs));
   T* pb = scratch<T>(1, static_cast<size_t>(nc_max * kcs));
   alignas(64) T tile[kMaxMr * kMaxNv * 16];
   for (i64 ic = 0; ic < m; ic += K.mc) {
@@ -130,13 +168,20 @@ void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, bool dire
       // The last slice completes each sum: the bias goes on then, while the tile is in L1.
       const T* bias_now = pc + kc >= k ? bias : nullptr;
       const T* ablock = a + ic * ars + pc * acs;
-      if (!direct_a) pack_a(K, ablock, ars, acs, mc, kc, pa);
+      if (!direct_a && !shared) pack_a(K, ablock, ars, acs, mc, kc, pa);
+      // With shared panels (one block of rows), this thread's sweep starts at its own panel.
+      const i64 np = (mc + mr - 1) / mr;
+      const i64 q0 = shared ? static_cast<i64>(sweep_from * np) % np : 0;
       for (i64 jc = 0; jc < n; jc += K.nc) {
         const i64 nc = std::min(K.nc, n - jc);
         pack_b(K, b + pc * brs + jc * bcs, brs, bcs, kc, nc, pb);
-        for (i64 ir = 0; ir < mc; ir += mr) {
+        for (i64 qi = 0; qi < np; qi++) {
+          const i64 q = q0 + qi < np ? q0 + qi : q0 + qi - np;
+          const i64 ir = q * mr;
           const int rows = static_cast<int>(std::min<i64>(mr, mc - ir));
-          const T* pai = direct_a ? ablock + ir * ars : pa + ir * kc;
+          const T* pai = direct_a ? ablock + ir * ars
+                         : shared ? shared->get(K, pc / kcs, kcs, kc, q, rows, ablock, ars, acs)
+                                  : pa + ir * kc;
           const MicroKernelFn<T>* row = direct_a ? K.direct[rows - 1] : K.tile[rows - 1];
           for (i64 jr = 0; jr < nc; jr += nr) {
             const int cols = static_cast<int>(std::min<i64>(nr, nc - jr));
@@ -324,12 +369,26 @@ void gemm_run(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, 
     else { tm = 1; tn = static_cast<int>(std::min<i64>(nt, ntile)); }
   }
   const i64 rows = (mt + tm - 1) / tm * K.mr, cols = (ntile + tn - 1) / tn * K.nr;
+  // A column split whose threads all pack the same rows of A (one block of them) shares the
+  // packed panels instead, when all of A packed fits kSharedBytes: the calling thread holds
+  // them (its buffer is kept for the next product), as it waits for the region.
+  SharedPanels<T> shared;
+  Vec<int> state;
+  const i64 slices = (k + kcs - 1) / kcs;
+  if (tm == 1 && tn > 1 && !direct_a && m <= K.mc && double(slices * mt * K.mr * kcs) * sizeof(T) <= kSharedBytes) {
+    thread_local ScratchSet<1> held;
+    shared.panels = mt;
+    shared.rows = mt * K.mr;
+    shared.buf = held.get<T>(0, static_cast<size_t>(slices * shared.rows * kcs), "packing scratch");
+    state.assign(static_cast<size_t>(slices * mt), 0);
+    shared.state = state.data();
+  }
   parallel_for(tm * tn, [&](int t) {
     const i64 i0 = (t / tn) * rows, j0 = (t % tn) * cols;
     if (i0 >= m || j0 >= n) return;
     const i64 mb = std::min(rows, m - i0), nb = std::min(cols, n - j0);
     gemm_serial(K, mb, nb, k, kcs, direct_a, a + i0 * ars, ars, acs, b + j0 * bcs, brs, bcs, c + i0 * crs + j0 * ccs, crs, ccs,
-                bias ? bias + j0 : nullptr, acc);
+                bias ? bias + j0 : nullptr, acc, shared.buf ? &shared : nullptr, double(t % tn) / tn);
   });
 }
 

@@ -3,11 +3,21 @@
 #pragma once
 
 #include <algorithm>
+#include <thread>
 #include <cstdint>
 #include <type_traits>
 #include <utility>
 
 namespace gl {
+
+/** A spin-wait hint (the x86 pause instruction; a yield elsewhere). */
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
 
 /** Threads a parallel region uses, the calling thread included (>= 1). */
 int pool_threads();
