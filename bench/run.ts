@@ -20,6 +20,7 @@
  * npm run bench -- --quick                                   # every workload, few samples (development)
  * npm run bench -- --workloads sgemm,mlp --peers gradlab-native,pytorch --threads 1
  * npm run bench -- --table results/raw.jsonl                  # reprint the table of the last run in a file
+ * npm run bench -- --workloads sgemm_n1024,mlp --peers gradlab-native,pytorch --repeat 5   # ratios over 5 back-to-back pairs
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -49,13 +50,15 @@ interface Args {
   table: string | null;
   /** "openmp": PyTorch loads Debian's OpenMP build of OpenBLAS (its best 2-thread setting). */
   torchBlas: "default" | "openmp";
+  /** How many times each gradlab[native] / PyTorch pair runs (the single-threaded peers run once). */
+  repeat: number;
   child: { peer: PeerName; threads: number; workload: string } | null;
 }
 
 function usage(msg?: string): never {
   if (msg) console.error(`bench: ${msg}`);
   console.error(
-    "usage: npm run bench -- [--workloads a,b,...] [--peers p,q,...] [--threads 1,2] [--all] [--quick] [--timeout s] [--verbose] [--table file.jsonl] [--torch-blas default|openmp]\n" +
+    "usage: npm run bench -- [--workloads a,b,...] [--peers p,q,...] [--threads 1,2] [--all] [--quick] [--timeout s] [--verbose] [--table file.jsonl] [--torch-blas default|openmp] [--repeat n]\n" +
       `  workloads: ${WORKLOADS.join(", ")}\n` +
       `    (a name selects that workload, anything else is a prefix: --workloads sgemm,dln; ${OPT_IN.join(", ")} only by name or with --all)\n` +
       `  peers: ${PEERS.join(", ")}, or gradlab for both gradlab backends (${THREADED.join(" and ")} run once per --threads count, the others with 1 thread)`,
@@ -66,7 +69,7 @@ function usage(msg?: string): never {
 function parseArgs(argv: string[]): Args {
   const args: Args = {
     workloads: [...DEFAULT_WORKLOADS], peers: [...PEERS], threads: [1, 2], quick: false, verbose: false,
-    timeoutS: 900, table: null, torchBlas: "default", child: null,
+    timeoutS: 900, table: null, torchBlas: "default", repeat: 1, child: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -98,6 +101,9 @@ function parseArgs(argv: string[]): Args {
     } else if (a.startsWith("--threads")) {
       args.threads = list().map(Number);
       if (args.threads.length === 0 || args.threads.some((t) => !Number.isInteger(t) || t < 1)) usage("--threads takes positive integers, e.g. --threads 1,2");
+    } else if (a.startsWith("--repeat")) {
+      args.repeat = Number(value());
+      if (!Number.isInteger(args.repeat) || args.repeat < 1) usage("--repeat takes a positive integer, e.g. --repeat 5");
     } else if (a.startsWith("--timeout")) {
       args.timeoutS = Number(value());
       if (!(args.timeoutS > 0)) usage("--timeout takes seconds > 0");
@@ -140,6 +146,8 @@ interface Job {
   peer: PeerName;
   threads: number;
   workload: string;
+  /** Which repeat of the gradlab[native] / PyTorch pair (0 for the single-threaded peers). */
+  repeat: number;
 }
 
 /** The command of one job: this file in child mode under the same loader (tsx), or the Python peer. */
@@ -187,14 +195,20 @@ function runJob(job: Job, args: Args): Promise<AnyRecord> {
   });
 }
 
-/** Per workload: gradlab[native] and PyTorch at each thread count back to back, then the single-threaded peers. */
+/**
+ * Per workload: gradlab[native] and PyTorch at each thread count back to back (--repeat times,
+ * which of the two goes first alternating between repeats), then the single-threaded peers.
+ */
 function jobs(args: Args): Job[] {
   const out: Job[] = [];
   for (const workload of args.workloads) {
-    for (const threads of args.threads) {
-      for (const peer of THREADED) if (args.peers.includes(peer)) out.push({ peer, threads, workload });
+    for (let repeat = 0; repeat < args.repeat; repeat++) {
+      for (const threads of args.threads) {
+        const pair = THREADED.filter((p) => args.peers.includes(p));
+        for (const peer of repeat % 2 ? pair.reverse() : pair) out.push({ peer, threads, workload, repeat });
+      }
     }
-    for (const peer of args.peers) if (!THREADED.includes(peer)) out.push({ peer, threads: 1, workload });
+    for (const peer of args.peers) if (!THREADED.includes(peer)) out.push({ peer, threads: 1, workload, repeat: 0 });
   }
   return out;
 }
@@ -236,10 +250,11 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   for (const job of todo) {
     const rec = await runJob(job, args);
-    rec.extra = { ...rec.extra, run_id: runId };
+    rec.extra = { ...rec.extra, run_id: runId, ...(args.repeat > 1 ? { repeat: job.repeat } : {}) };
     records.push(rec);
     fs.appendFileSync(rawPath, JSON.stringify(rec) + "\n");
-    console.log(`  ${`${RECORD_NAME[job.peer]}${THREADED.includes(job.peer) ? ` ${job.threads}t` : ""}`.padEnd(19)} ${job.workload.padEnd(23)} ${fmtProgress(rec)}`);
+    const rep = args.repeat > 1 && THREADED.includes(job.peer) ? ` #${job.repeat + 1}` : "";
+    console.log(`  ${`${RECORD_NAME[job.peer]}${THREADED.includes(job.peer) ? ` ${job.threads}t` : ""}${rep}`.padEnd(22)} ${job.workload.padEnd(23)} ${fmtProgress(rec)}`);
   }
   console.log(`\ndone in ${((Date.now() - t0) / 1000).toFixed(0)} s; load1 at start ${startLoad}, at end ${load1()}; ` +
     `${records.length} records appended to ${path.relative(process.cwd(), rawPath)} (run_id ${runId})\n`);

@@ -37,8 +37,66 @@ class Run {
   }
 }
 
+const key = (r: AnyRecord): string => `${r.peer}|${r.workload}|${r.threads}`;
+
+/**
+ * One record per (peer, workload, threads): where a run repeated it (--repeat), the measured
+ * record of median value (the upper median of an even count); a failure only where none was
+ * measured. Order follows each key's first record.
+ */
+export function consolidate(records: readonly AnyRecord[]): AnyRecord[] {
+  const groups = new Map<string, AnyRecord[]>();
+  for (const r of records) {
+    const g = groups.get(key(r));
+    if (g) g.push(r); else groups.set(key(r), [r]);
+  }
+  return [...groups.values()].map((g) => {
+    const ok = g.filter(measured).sort((a, b) => a.value - b.value);
+    return ok.length ? ok[Math.floor(ok.length / 2)] : g[0];
+  });
+}
+
+/** gradlab[native]'s speed over PyTorch's in each repeat of one workload at one thread count (the two ran back to back). */
+export interface PairedRatios {
+  workload: string;
+  threads: number;
+  ratios: number[];
+}
+
+/** The per-repeat ratios of a run (records carry extra.repeat; a run without it is one repeat); pairs with a failure are left out. */
+export function pairedRatios(records: readonly AnyRecord[]): PairedRatios[] {
+  const out: PairedRatios[] = [];
+  const find = (peer: string, w: string, t: number, rep: unknown): BenchRecord | undefined => {
+    const r = records.find((x) => x.peer === peer && x.workload === w && x.threads === t && (x.extra.repeat ?? 0) === rep);
+    return r && measured(r) ? r : undefined;
+  };
+  const seen = new Set<string>();
+  for (const g of records.filter((r) => r.peer === "gradlab[native]")) {
+    const id = `${g.workload}|${g.threads}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const reps = [...new Set(records.filter((r) => r.peer === "gradlab[native]" && r.workload === g.workload && r.threads === g.threads).map((r) => r.extra.repeat ?? 0))];
+    const ratios: number[] = [];
+    for (const rep of reps) {
+      const a = find("gradlab[native]", g.workload, g.threads, rep), b = find("pytorch", g.workload, g.threads, rep);
+      if (a && b) ratios.push(speedRatio(a, b));
+    }
+    if (ratios.length) out.push({ workload: g.workload, threads: g.threads, ratios });
+  }
+  return out;
+}
+
+/** The median of a non-empty list (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
 /** Prints the markdown table of one run's records, the SGEMM peak table and the targets. */
-export function printTable(records: readonly AnyRecord[]): void {
+export function printTable(all: readonly AnyRecord[]): void {
+  const paired = pairedRatios(all).filter((p) => p.ratios.length > 1);
+  const records = consolidate(all);
   const run = new Run(records);
   const workloads = [...new Set(records.map((r) => r.workload))];
   const threads = [...new Set(records.filter((r) => r.peer === "gradlab[native]" || r.peer === "pytorch").map((r) => r.threads))].sort((a, b) => a - b);
@@ -72,9 +130,16 @@ export function printTable(records: readonly AnyRecord[]): void {
   if (maxLoad > 0.6) console.log(`load1 reached ${maxLoad} during this run (the protocol wants < 0.6 at the start): the machine was shared, treat every figure as noisy.`);
   if (records.some((r) => r.extra.quick === true)) console.log("--quick run: few samples, not for quoting.");
   for (const r of records.filter((x) => !measured(x))) console.log(`fails: ${r.peer} ${r.threads}t ${r.workload}: ${String(r.extra.error)}`);
+  if (paired.length) {
+    console.log("\nrepeats (--repeat): the table above shows each peer's median record; per repeat, gradlab[native] / PyTorch run back to back:");
+    for (const p of paired) {
+      const wins = p.ratios.filter((r) => r >= 1).length;
+      console.log(`  ${`${p.workload} ${p.threads}t`.padEnd(26)} median ${fmt(median(p.ratios))}x, ${wins} of ${p.ratios.length} >= 1.0x (${p.ratios.map((r) => fmt(r)).join(", ")})`);
+    }
+  }
   printPeak(run, threads);
   printTargets(run, threads);
-  printSanity(records);
+  printSanity(all);
 }
 
 /** SGEMM as a share of the machine's fp32 peak (derivation in bench/peak.ts, printed once). */
