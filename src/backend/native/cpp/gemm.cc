@@ -368,7 +368,11 @@ void gemm_run(const GemmKernel<T>& K, i64 m, i64 n, i64 k, const T* a, i64 ars, 
     if (mt >= ntile) { tm = static_cast<int>(std::min<i64>(nt, mt)); tn = 1; }
     else { tm = 1; tn = static_cast<int>(std::min<i64>(nt, ntile)); }
   }
-  const i64 rows = (mt + tm - 1) / tm * K.mr, cols = (ntile + tn - 1) / tn * K.nr;
+  // Columns are dealt in whole vectors, not whole tiles, so the blocks differ by at most one
+  // vector (784 columns: 400 and 384, where tiles of 32 gave 416 and 368): a one-vector tile
+  // costs half a full one.
+  const i64 nvec = (n + K.w - 1) / K.w;
+  const i64 rows = (mt + tm - 1) / tm * K.mr, cols = (nvec + tn - 1) / tn * K.w;
   // A column split whose threads all pack the same rows of A (one block of them) shares the
   // packed panels instead, when all of A packed fits kSharedBytes: the calling thread holds
   // them (its buffer is kept for the next product), as it waits for the region.
