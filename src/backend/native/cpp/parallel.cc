@@ -15,13 +15,6 @@
 #include <thread>
 #include <vector>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define GL_PAUSE() _mm_pause()
-#else
-#define GL_PAUSE() std::this_thread::yield()
-#endif
-
 namespace gl {
 
 namespace {
@@ -94,7 +87,7 @@ void worker_main(Pool* p, uint64_t seen) {
     if (g == seen) {
       const auto until = std::chrono::steady_clock::now() + kSpinFor;
       for (int i = 1; (g = p->generation.load(std::memory_order_acquire)) == seen; i++) {
-        GL_PAUSE();
+        cpu_relax();
         if ((i & 63) == 0 && std::chrono::steady_clock::now() > until) {
           std::unique_lock<std::mutex> lk(p->mu);
           p->sleepers.fetch_add(1);
@@ -202,7 +195,7 @@ void parallel_run(int ntasks, void (*fn)(void*, int), void* ctx) {
   // Waits for tasks other threads claimed, never for a worker that has yet to wake up: with
   // more runnable threads than cores, the caller then simply does all the work itself.
   for (int i = 1; p.done.load(std::memory_order_acquire) < ntasks; i++) {
-    GL_PAUSE();
+    cpu_relax();
     if ((i & 255) == 0) std::this_thread::yield();
   }
   // Every task is done, so no thread touches `error` any more; the region lock is still held.

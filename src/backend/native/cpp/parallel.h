@@ -3,8 +3,8 @@
 #pragma once
 
 #include <algorithm>
-#include <thread>
 #include <cstdint>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
