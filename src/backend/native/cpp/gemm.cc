@@ -149,6 +149,10 @@ void add_bias(i64 m, i64 n, const T* bias, T* c, i64 crs, i64 ccs) {
  * slice. Edge tiles use the kernel of their exact height and mask their last vector; a C
  * with non-unit column stride (a transposed product) goes through a staging tile. A bias
  * (bias[j] for column j of this block) is added to each tile as its last KC slice is written.
+ * With `shared` (a column split's threads; gemm_run passes it only when one MC block holds
+ * all of A's rows), A's panels come from the shared buffer, packed on first use, and the
+ * sweep over them starts at the fraction `sweep_from` of the panels, so threads pack
+ * different ones first.
  */
 template <class T>
 void gemm_serial(const GemmKernel<T>& K, i64 m, i64 n, i64 k, i64 kcs, bool direct_a, const T* a, i64 ars, i64 acs,

@@ -67,8 +67,8 @@ GL_VEC_FN void transpose4x8(const __m256* r, __m256* u) {
  * dst[p * width + j] = src[j * sl + p] for a panel whose source lines are contiguous along
  * k: 8 x 8 and 4 x 8 blocks go through registers (a transposing pack), the rest is scalar.
  * Each group of 8 (or 4) lines is walked along k to its end before the next, fetching each
- * line 64 values ahead: all the panel's lines at once (up to 32 streams a line apart) missed
- * the cache on most loads.
+ * line 64 values ahead (past a line's end too: a prefetch never faults): all the panel's
+ * lines at once (up to 32 streams a line apart) missed the cache on most loads.
  */
 GL_KERNEL_TARGET void pack_lines_f32(const float* src, i64 sl, i64 kc, i64 lines, i64 width, float* dst) {
   const i64 kc8 = kc / 8 * 8;
@@ -132,13 +132,7 @@ GL_VEC_FN void copy_run(float* d, const float* s, i64 n) {
   }
 }
 
-/**
- * A block whose lines are adjacent (sl = 1): step p of every line is one contiguous run, so
- * the source is read in order and cut into the panels. Four steps at a time: each visit to a
- * panel writes four of its rows, contiguous (512 bytes of a 32-wide panel), where a single
- * step wrote 128 bytes to every panel in turn (1.5x faster on a 1024 x 1024 B in cache).
- * copy_steps: steps [p, p + rows) of every panel.
- */
+/** Steps [p, p + rows) of every panel of pack_copy_f32's block (full panels, then the last, padded). */
 GL_VEC_FN void copy_steps(const float* src, i64 sp, i64 kc, i64 full, i64 rest, i64 lw, int panel, float* dst, i64 p, int rows) {
   const float* s = src + p * sp;
   float* d = dst + p * panel;
@@ -154,6 +148,12 @@ GL_VEC_FN void copy_steps(const float* src, i64 sp, i64 kc, i64 full, i64 rest, 
   }
 }
 
+/**
+ * A block whose lines are adjacent (sl = 1): step p of every line is one contiguous run, so
+ * the source is read in order and cut into the panels. Four steps at a time: each visit to a
+ * panel writes four of its rows, contiguous (512 bytes of a 32-wide panel), where a single
+ * step wrote 128 bytes to every panel in turn (1.5x faster on a 1024 x 1024 B in cache).
+ */
 GL_KERNEL_TARGET void pack_copy_f32(const float* src, i64 sp, i64 kc, i64 lines, int panel, int pad, float* dst) {
   const i64 full = lines / panel * panel, rest = lines - full;
   const i64 lw = last_width(rest, pad);
